@@ -113,3 +113,8 @@ pub(crate) const PATTERNS: &[Pattern] = &[
     full("producer-consumer", "actor", "Actor", "(a task owning state behind a queue)", "mpsc of commands + oneshot replies"),
     full("producer-consumer", "sync_bridge", "Sync to async bridge", "a thread-safe queue", "`blocking_send` / `blocking_recv`"),
 ];
+
+/// The catalogue entry named `name`, if any (names are unique across topics).
+pub(crate) fn find(name: &str) -> Option<&'static Pattern> {
+    PATTERNS.iter().find(|pattern| pattern.name == name)
+}

@@ -127,8 +127,9 @@ where
         let handle = set.spawn(async move { (index, future.await) });
         positions.insert(handle.id(), index);
     }
-    let mut slots: Vec<Option<F::Output>> =
-        std::iter::repeat_with(|| None).take(positions.len()).collect();
+    let mut slots: Vec<Option<F::Output>> = std::iter::repeat_with(|| None)
+        .take(positions.len())
+        .collect();
     while let Some(joined) = set.join_next().await {
         match joined {
             Ok((index, output)) => slots[index] = Some(output),
@@ -136,7 +137,10 @@ where
                 let index = positions[&error.id()];
                 // Returning drops `set`, which aborts every member still running.
                 return Err(if error.is_panic() {
-                    GatherError::Panicked { index, source: error }
+                    GatherError::Panicked {
+                        index,
+                        source: error,
+                    }
                 } else {
                     GatherError::Cancelled { index }
                 });

@@ -6,6 +6,26 @@
 //! scenario; `docs/basics.md` reads beside it.
 #![warn(missing_docs)]
 
+pub mod as_completed;
+pub mod background_registry;
+pub mod blocking_work;
+pub mod context_manager;
 pub mod gather;
+pub mod hello;
+pub mod race;
+pub mod sequential_await;
+pub mod spawn_and_await;
+pub mod sync_calling_async;
+pub mod task_group;
 
+pub use as_completed::{AsCompleted, TaskFailed, as_completed, spawn_as_completed};
+pub use background_registry::{BackgroundRegistry, ShutdownReport};
+pub use blocking_work::{BlockingPool, PoolConfig, PoolError};
+pub use context_manager::{Connection, ConnectionError, Database, with_connection};
 pub use gather::{GatherError, gather, spawn_all};
+pub use hello::{Flavor, RuntimeError};
+pub use race::{RaceError, Winner, first_ok, spawn_first_ok};
+pub use sequential_await::{sequential, timed};
+pub use spawn_and_await::{OwnedTask, TaskError};
+pub use sync_calling_async::{AsyncBridge, BridgeError, BridgeHandle, block_on};
+pub use task_group::{TaskGroup, TaskGroupError};

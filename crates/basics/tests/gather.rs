@@ -60,7 +60,10 @@ async fn a_panicking_member_is_reported_by_position_and_the_rest_are_aborted() {
         }
     });
     let error = spawn_all(members).await.expect_err("member 2 panics");
-    assert!(matches!(error, GatherError::Panicked { index: 2, .. }), "{error:?}");
+    assert!(
+        matches!(error, GatherError::Panicked { index: 2, .. }),
+        "{error:?}"
+    );
     assert_eq!(start.elapsed(), Duration::from_millis(100));
     // Had the others been left running, they would finish at +10 s.
     sleep(Duration::from_secs(20)).await;
@@ -80,5 +83,9 @@ async fn dropping_spawn_all_aborts_every_task() {
     let outcome = tokio::time::timeout(Duration::from_millis(500), spawn_all(members)).await;
     assert!(outcome.is_err(), "the timeout fires first");
     sleep(Duration::from_secs(5)).await;
-    assert_eq!(finished.load(Ordering::SeqCst), 0, "no task was left detached");
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        0,
+        "no task was left detached"
+    );
 }

@@ -6,7 +6,9 @@
 //! - [`clock`]: the switch between real time (a person running `cargo run --example NAME`) and
 //!   tokio's paused clock (the xtask running the same example against its golden transcript).
 //! - [`Timeline`]: an ASCII picture of who ran when, cut from the spans a transcript recorded.
-//! - [`bench`]: timing, memory and ratio reports for `cargo xtask bench`.
+//! - [`FakeService`]: a scripted remote whose latency and failures follow a script, on tokio's
+//!   clock ("fail 3 times, then take 2 s, then succeed").
+//! - [`bench`](mod@bench): timing, memory and ratio reports for `cargo xtask bench`.
 //!
 //! This crate is the one place allowed to print: writing transcripts and reports is its job.
 //! Pattern crates never print; their examples print through a [`Transcript`].
@@ -15,10 +17,12 @@
 pub mod bench;
 pub mod clock;
 mod example;
+pub mod fake_service;
 pub mod timeline;
 pub mod transcript;
 
 pub use clock::ClockMode;
 pub use example::run_example;
+pub use fake_service::{FakeError, FakeService, Script, Stats, Step};
 pub use timeline::Timeline;
 pub use transcript::{Span, Transcript, format_stamp};

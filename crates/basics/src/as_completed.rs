@@ -1,0 +1,190 @@
+//! As completed: handle each result as soon as it is ready, in completion order.
+//!
+//! # Python
+//! ```python
+//! async def fetch(i, delay):
+//!     await asyncio.sleep(delay)
+//!     return i
+//!
+//! for next_done in asyncio.as_completed([fetch(1, 0.3), fetch(2, 0.1), fetch(3, 0.2)]):
+//!     print(await next_done)   # 2, 3, 1
+//! ```
+//!
+//! # Rust
+//! - [`as_completed`]: a [`Stream`] of `(index, output)` pairs in completion order, polling every
+//!   future on the current task ([`futures::stream::FuturesUnordered`]).
+//! - [`spawn_as_completed`]: the same with one task per future ([`tokio::task::JoinSet`] and its
+//!   `join_next`), returned as an [`AsCompleted`] stream that aborts what is left when dropped.
+//!
+//! # Differences
+//! - asyncio's `as_completed` yields awaitables and loses which input each one came from (until
+//!   Python 3.13); here every item carries its input index.
+//! - Futures are lazy: nothing runs until the stream is polled. Between two `next().await`s the
+//!   futures of [`as_completed`] are not polled at all, so slow handling of one result delays the
+//!   others' progress (not their timers); spawned tasks keep running.
+//! - Dropping the stream cancels everything still running.
+//!
+//! # Pitfalls
+//! - Iterating a `Vec` of handles and awaiting each in turn gives input order, not completion
+//!   order (the example shows both).
+//! - An empty input is an empty stream, not an error: it ends at once.
+//!
+//! # See also
+//! [`gather`](mod@crate::gather) for all results in input order; [`race`](mod@crate::race) for the first success only.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, Stream};
+use tokio::task::{Id, JoinError, JoinSet};
+
+// ANCHOR: as_completed
+/// Polls every future concurrently on the current task and yields `(index, output)` in the order
+/// they finish. The stream ends after the last one; an empty input ends it at once.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let delays = [300u64, 100, 200];
+/// let order: Vec<usize> = basics::as_completed(delays.map(|ms| async move {
+///     tokio::time::sleep(Duration::from_millis(ms)).await;
+/// }))
+/// .map(|(index, ())| index)
+/// .collect()
+/// .await;
+/// assert_eq!(order, [1, 2, 0]);
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// `next()` on the stream is cancel safe: an output is only taken from the set when it is
+/// returned. Dropping the stream drops every future still running.
+pub fn as_completed<I, F>(futures: I) -> impl Stream<Item = (usize, F::Output)> + Unpin
+where
+    I: IntoIterator<Item = F>,
+    F: Future,
+{
+    futures
+        .into_iter()
+        .enumerate()
+        .map(|(index, future)| future.map(move |output| (index, output)))
+        .collect::<FuturesUnordered<_>>()
+}
+// ANCHOR_END: as_completed
+
+/// Why a spawned member of [`spawn_as_completed`] gave no output.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskFailed {
+    /// The member panicked.
+    #[error("task {index} panicked")]
+    Panicked {
+        /// The member's position in the input.
+        index: usize,
+        /// The join error carrying the panic payload.
+        #[source]
+        source: JoinError,
+    },
+    /// The member was cancelled from outside (its runtime is shutting down).
+    #[error("task {index} was cancelled")]
+    Cancelled {
+        /// The member's position in the input.
+        index: usize,
+    },
+}
+
+/// The stream returned by [`spawn_as_completed`]: spawned tasks' outputs in completion order.
+///
+/// Dropping it aborts every task still running (it owns their `JoinSet`).
+#[derive(Debug)]
+pub struct AsCompleted<T> {
+    set: JoinSet<(usize, T)>,
+    // A failed join only gives back the task's id, so remember which input each id came from.
+    positions: HashMap<Id, usize>,
+}
+
+impl<T> AsCompleted<T> {
+    /// How many tasks have not been yielded yet.
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    /// Whether every task has been yielded.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+}
+
+impl<T: 'static> Stream for AsCompleted<T> {
+    type Item = Result<(usize, T), TaskFailed>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        this.set.poll_join_next(cx).map(|joined| {
+            joined.map(|joined| {
+                joined.map_err(|error| {
+                    let index = this.positions[&error.id()];
+                    if error.is_panic() {
+                        TaskFailed::Panicked {
+                            index,
+                            source: error,
+                        }
+                    } else {
+                        TaskFailed::Cancelled { index }
+                    }
+                })
+            })
+        })
+    }
+}
+
+// ANCHOR: spawn_as_completed
+/// Spawns every future as its own task and yields `Ok((index, output))` in completion order,
+/// through a [`JoinSet`]'s `join_next`.
+///
+/// Must be called inside a tokio runtime (it spawns).
+///
+/// # Errors
+/// Each item is `Err(`[`TaskFailed`]`)` when its task panicked or was cancelled; the other tasks go
+/// on.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), basics::TaskFailed> {
+/// let mut done = basics::spawn_as_completed([200u64, 100].map(|ms| async move {
+///     tokio::time::sleep(Duration::from_millis(ms)).await;
+///     ms
+/// }));
+/// assert_eq!(done.next().await.transpose()?, Some((1, 100)));
+/// assert_eq!(done.next().await.transpose()?, Some((0, 200)));
+/// assert!(done.next().await.is_none());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// `next()` is cancel safe (`JoinSet::join_next` is). Dropping the stream aborts every task
+/// still running.
+pub fn spawn_as_completed<I, F>(futures: I) -> AsCompleted<F::Output>
+where
+    I: IntoIterator<Item = F>,
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let mut set = JoinSet::new();
+    let mut positions = HashMap::new();
+    for (index, future) in futures.into_iter().enumerate() {
+        let handle = set.spawn(future.map(move |output| (index, output)));
+        positions.insert(handle.id(), index);
+    }
+    AsCompleted { set, positions }
+}
+// ANCHOR_END: spawn_as_completed

@@ -1,0 +1,201 @@
+//! Background registry: named long-lived jobs, owned in one place, stopped together on exit.
+//!
+//! # Python
+//! ```python
+//! background = set()                          # strong refs: the loop only keeps weak ones
+//! for name, job in jobs.items():
+//!     task = asyncio.create_task(job(), name=name)
+//!     background.add(task)
+//!     task.add_done_callback(background.discard)
+//! ...
+//! for task in background:
+//!     task.cancel()
+//! await asyncio.wait(background, timeout=5)   # whatever is left is abandoned
+//! ```
+//!
+//! # Rust
+//! [`BackgroundRegistry`] spawns each job on a [`TaskTracker`] with a child of one
+//! [`CancellationToken`]. [`shutdown`](BackgroundRegistry::shutdown) cancels the token (the
+//! polite request every job watches), waits for the jobs until a deadline, aborts those still
+//! running, waits for them to stop, and reports which job stopped how in a [`ShutdownReport`].
+//!
+//! # Differences
+//! - A tokio task is never garbage-collected: the set of strong references Python needs is, in
+//!   Rust, a place that can *stop* the tasks. Without one, a dropped `JoinHandle` leaves its task
+//!   running with no way to reach it.
+//! - Cancellation comes in two strengths: the token asks (the job finishes its current step and
+//!   cleans up on its own terms), `abort` forces (the job is dropped at its next `.await`).
+//!   asyncio's `cancel()` is one `CancelledError` the task may catch and ignore.
+//! - Jobs are spawned tasks, so `Send + 'static`.
+//!
+//! # Pitfalls
+//! - A job that never looks at its token can only be aborted: the report names it
+//!   ([`ShutdownReport::aborted`]; `tests/background_registry.rs`).
+//! - Waiting for jobs with no deadline lets one stuck job hang the exit.
+//! - A deadline already past is not an error: shutdown must always stop everything, so every job
+//!   still running is aborted at once (documented and tested).
+//!
+//! # In production
+//! `TaskTracker` + `CancellationToken` is the graceful-shutdown idiom of tokio-util; the
+//! `production` crate's graceful shutdown adds signals and in-flight work.
+
+use std::future::Future;
+
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// How each job ended during [`BackgroundRegistry::shutdown`], job names in spawn order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShutdownReport {
+    /// Jobs that returned by themselves (before shutdown, or after seeing the token) in time.
+    pub stopped: Vec<String>,
+    /// Jobs still running at the deadline, aborted.
+    pub aborted: Vec<String>,
+    /// Jobs that panicked.
+    pub panicked: Vec<String>,
+}
+
+impl ShutdownReport {
+    /// Whether every job stopped by itself.
+    pub fn is_clean(&self) -> bool {
+        self.aborted.is_empty() && self.panicked.is_empty()
+    }
+}
+
+/// One registered job.
+#[derive(Debug)]
+struct Job {
+    name: String,
+    handle: JoinHandle<()>,
+}
+
+// ANCHOR: registry
+/// Named background jobs that share one cancellation token and are stopped together.
+///
+/// Dropping the registry without [`shutdown`](BackgroundRegistry::shutdown) still stops every
+/// job: it cancels the token and aborts them (without waiting).
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use basics::BackgroundRegistry;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let mut registry = BackgroundRegistry::new();
+/// registry.spawn("heartbeat", |token| async move {
+///     while !token.is_cancelled() {
+///         tokio::select! {
+///             _ = token.cancelled() => {}
+///             _ = tokio::time::sleep(Duration::from_secs(1)) => { /* send a heartbeat */ }
+///         }
+///     }
+/// });
+/// tokio::time::sleep(Duration::from_secs(3)).await;
+/// let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+/// let report = registry.shutdown(deadline).await;
+/// assert_eq!(report.stopped, ["heartbeat"]);
+/// assert!(report.is_clean());
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct BackgroundRegistry {
+    tracker: TaskTracker,
+    token: CancellationToken,
+    jobs: Vec<Job>,
+}
+
+impl BackgroundRegistry {
+    /// An empty registry.
+    pub fn new() -> BackgroundRegistry {
+        BackgroundRegistry {
+            tracker: TaskTracker::new(),
+            token: CancellationToken::new(),
+            jobs: Vec::new(),
+        }
+    }
+
+    /// Spawns the job `make(token)` under `name`. The job should return soon after
+    /// `token.cancelled()` completes; one that does not is aborted at the shutdown deadline.
+    ///
+    /// Names are labels for the report; they need not be unique.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime, as `tokio::spawn` does.
+    pub fn spawn<F, Fut>(&mut self, name: impl Into<String>, make: F)
+    where
+        F: FnOnce(CancellationToken) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        // A child token: cancelling the registry reaches every job, and a job cancelling its own
+        // token (to stop itself) does not reach its siblings.
+        let handle = self.tracker.spawn(make(self.token.child_token()));
+        self.jobs.push(Job {
+            name: name.into(),
+            handle,
+        });
+    }
+
+    /// The number of jobs spawned.
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Whether no job was spawned.
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// Stops every job: cancels the token, waits until `deadline` for the jobs to return, aborts
+    /// the ones still running and waits for them to stop. Returns once no job runs any more.
+    ///
+    /// A `deadline` already past is documented behaviour, not an error: the token is cancelled
+    /// and every job still running is aborted at once (a job gets no chance to react to the
+    /// token). An empty registry returns an empty report at once.
+    ///
+    /// # Cancel safety
+    /// Dropping the returned future drops the registry, which aborts every job still running
+    /// without waiting for it; the report is lost.
+    pub async fn shutdown(mut self, deadline: Instant) -> ShutdownReport {
+        self.token.cancel();
+        self.tracker.close();
+        // `timeout_at` polls `wait` once before looking at the deadline; with a deadline already
+        // past, jobs that have not run since the cancel are still running and get aborted.
+        let _all_stopped = tokio::time::timeout_at(deadline, self.tracker.wait()).await;
+
+        let mut report = ShutdownReport::default();
+        for job in std::mem::take(&mut self.jobs) {
+            let finished = job.handle.is_finished();
+            if !finished {
+                job.handle.abort();
+            }
+            // Awaiting an aborted task waits until it has been dropped: its cleanup has run.
+            let outcome = job.handle.await;
+            match outcome {
+                Err(error) if error.is_panic() => report.panicked.push(job.name),
+                _ if !finished => report.aborted.push(job.name),
+                _ => report.stopped.push(job.name),
+            }
+        }
+        report
+    }
+}
+// ANCHOR_END: registry
+
+impl Default for BackgroundRegistry {
+    fn default() -> Self {
+        BackgroundRegistry::new()
+    }
+}
+
+impl Drop for BackgroundRegistry {
+    fn drop(&mut self) {
+        // Nothing orphaned: a registry dropped without `shutdown` (an early `?`, a panic) still
+        // stops its jobs. After `shutdown`, `jobs` is empty and the token already cancelled.
+        self.token.cancel();
+        for job in &self.jobs {
+            job.handle.abort();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Spawn and await later: start a task now, do other work, collect its result when needed.
+//!
+//! # Python
+//! ```python
+//! task1 = asyncio.create_task(job("task 1", 2))
+//! task2 = asyncio.create_task(job("task 2", 1))
+//! await asyncio.sleep(0.5)                 # main's own work; both tasks run meanwhile
+//! print(await task1, await task2)          # task 2 done at +1 s, task 1 at +2 s
+//! ```
+//!
+//! # Rust
+//! [`tokio::spawn`] starts the future as a task at once and returns a
+//! [`JoinHandle`]; awaiting the handle gives `Result<T, JoinError>` (an `Err` when the task
+//! panicked or was aborted). [`OwnedTask`] is a handle that aborts its task when dropped, so a
+//! task cannot be left running by accident.
+//!
+//! # Differences
+//! - **Dropping a `JoinHandle` detaches the task**: it keeps running to the end with nobody to
+//!   collect its output. Python's event loop only keeps a weak reference to a task, so a task
+//!   nobody references may be garbage-collected mid-run; tokio keeps it alive, and that is the
+//!   opposite surprise.
+//! - Cancelling is [`JoinHandle::abort`] (`task.cancel()`); the task stops at its next `.await`,
+//!   dropping its locals (their `Drop` is the cleanup). Awaiting an aborted handle gives a
+//!   `JoinError` whose `is_cancelled()` is true.
+//! - The spawned future must be `Send + 'static`: it owns what it uses (`async move`) and may
+//!   run on another worker thread.
+//!
+//! # Pitfalls
+//! - A detached task outlives the code that started it and fails silently (a panic is only
+//!   visible through its handle). `tests/spawn_and_await.rs` shows a dropped handle's task still
+//!   finishing, and a dropped [`OwnedTask`]'s not.
+//! - `handle.await.unwrap()` turns the task's panic into the caller's: decide what a panic or a
+//!   cancellation means ([`TaskError`]).
+//!
+//! # In production
+//! `JoinHandle` when the task must outlive its spawner on purpose; an abort-on-drop handle
+//! (this [`OwnedTask`], tokio-util's `AbortOnDropHandle`) for one owned task; a `JoinSet`
+//! ([`task_group`](crate::task_group)) for several.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::task::{Id, JoinError, JoinHandle};
+
+/// Why an [`OwnedTask`] gave no output.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    /// The task panicked.
+    #[error("the task panicked")]
+    Panicked(#[source] JoinError),
+    /// The task was aborted (or its runtime shut down) before it finished.
+    #[error("the task was cancelled")]
+    Cancelled,
+}
+
+impl From<JoinError> for TaskError {
+    fn from(error: JoinError) -> TaskError {
+        if error.is_panic() {
+            TaskError::Panicked(error)
+        } else {
+            TaskError::Cancelled
+        }
+    }
+}
+
+// ANCHOR: owned_task
+/// A spawned task that is aborted when this handle is dropped: it cannot be detached by
+/// accident.
+///
+/// Await it for the task's output. [`detach`](OwnedTask::detach) gives back a plain
+/// [`JoinHandle`] for a task that must outlive its owner on purpose.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use basics::OwnedTask;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), basics::TaskError> {
+/// let report = OwnedTask::spawn(async {
+///     tokio::time::sleep(Duration::from_secs(1)).await;
+///     "report ready"
+/// });
+/// // ... other work while the task runs ...
+/// assert_eq!(report.await?, "report ready");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping an `OwnedTask`, or a future awaiting it, aborts the task: it stops at its next
+/// `.await` and its output is lost.
+#[derive(Debug)]
+#[must_use = "dropping an OwnedTask aborts its task at once"]
+pub struct OwnedTask<T> {
+    // `None` only after `detach` moved the handle out, and `detach` consumes `self`, so every
+    // method that runs sees `Some`.
+    handle: Option<JoinHandle<T>>,
+}
+
+impl<T: Send + 'static> OwnedTask<T> {
+    /// Spawns `future` on the current runtime, like [`tokio::spawn`].
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime, as `tokio::spawn` does.
+    pub fn spawn<F>(future: F) -> OwnedTask<T>
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        OwnedTask {
+            handle: Some(tokio::spawn(future)),
+        }
+    }
+}
+
+impl<T> OwnedTask<T> {
+    /// Asks the task to stop at its next `.await`; awaiting this handle then gives
+    /// [`TaskError::Cancelled`] (or the output, if the task had already finished).
+    pub fn abort(&self) {
+        if let Some(handle) = &self.handle {
+            handle.abort();
+        }
+    }
+
+    /// Whether the task has finished (returned, panicked or been cancelled).
+    pub fn is_finished(&self) -> bool {
+        self.handle.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// The task's id, the same one `tokio::task::id()` returns inside it.
+    pub fn id(&self) -> Option<Id> {
+        self.handle.as_ref().map(JoinHandle::id)
+    }
+
+    /// Gives up ownership: the task keeps running after the returned handle is dropped.
+    pub fn detach(mut self) -> JoinHandle<T> {
+        // `self` is dropped right after with `handle == None`, so its `Drop` aborts nothing.
+        self.handle
+            .take()
+            .expect("only `detach` takes the handle, and it consumes the task")
+    }
+}
+// ANCHOR_END: owned_task
+
+impl<T> Future for OwnedTask<T> {
+    type Output = Result<T, TaskError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.handle.as_mut() {
+            // `JoinHandle` is `Unpin`, so polling it through `&mut` is fine.
+            Some(handle) => Pin::new(handle).poll(cx).map(|joined| Ok(joined?)),
+            None => Poll::Ready(Err(TaskError::Cancelled)),
+        }
+    }
+}
+
+impl<T> Drop for OwnedTask<T> {
+    fn drop(&mut self) {
+        // Aborting a finished task does nothing, so there is no need to check first.
+        self.abort();
+    }
+}

@@ -1,0 +1,264 @@
+//! Sync code calling async: a synchronous function that needs the result of an async one.
+//!
+//! # Python
+//! ```python
+//! def load_config() -> dict:          # plain sync code, e.g. a CLI entry point
+//!     return asyncio.run(fetch_config())
+//!
+//! async def handler():
+//!     load_config()   # RuntimeError: asyncio.run() cannot be called from a running event loop
+//! ```
+//!
+//! # Rust
+//! - [`block_on`]: `asyncio.run` for sync code: builds a `current_thread` runtime, runs the future
+//!   to completion and drops the runtime. It refuses, with [`BridgeError::InsideRuntime`], to run
+//!   inside a runtime, where tokio's own `block_on` panics with "Cannot start a runtime from
+//!   within a runtime".
+//! - [`AsyncBridge`]: a runtime kept on a dedicated thread and fed through a bounded channel, for
+//!   sync code that calls async code many times (a sync library facade over an async client).
+//!   Any number of plain threads call it through [`BridgeHandle`]s; dropping the bridge shuts
+//!   the runtime down and joins its thread.
+//!
+//! # Differences
+//! - tokio panics where asyncio raises: calling `Runtime::block_on` or `Handle::block_on` on a
+//!   thread that is driving a runtime is a panic, not an error. [`block_on`] checks first with
+//!   [`tokio::runtime::Handle::try_current`].
+//! - A runtime is a value: it can be built once and kept (the bridge) instead of started and torn
+//!   down on every call as `asyncio.run` does.
+//! - Futures sent to the bridge must be `Send + 'static`: they run on another thread.
+//!
+//! # Pitfalls
+//! - Nesting runtimes panics (tested: `block_on_inside_a_runtime_is_a_typed_error`).
+//! - Building a runtime per call in a hot path: thread-local set-up and teardown every time; keep
+//!   a bridge instead.
+//! - Async code that must call a sync API which itself blocks on async work: move the call to
+//!   `spawn_blocking` and use `Handle::current().block_on` there (allowed on a blocking thread),
+//!   instead of nesting runtimes.
+//!
+//! # See also
+//! [`blocking_work`](crate::blocking_work) for the other direction.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::thread::JoinHandle;
+
+use futures::FutureExt;
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinSet;
+
+/// Why sync code could not get its async result.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// The calling thread already has a tokio runtime context: it drives a runtime (blocking it
+    /// would panic, nested runtime, or stall every task of that runtime) or it is one of a
+    /// runtime's `spawn_blocking` threads. Async code should `.await` the future; a
+    /// `spawn_blocking` closure can use `tokio::runtime::Handle::current().block_on(..)`.
+    #[error("called from inside a tokio runtime, where blocking on a future would panic")]
+    InsideRuntime,
+    /// The runtime could not be built.
+    #[error("could not build a tokio runtime")]
+    Build(#[source] std::io::Error),
+    /// The bridge's runtime has shut down (its [`AsyncBridge`] was dropped).
+    #[error("the bridge's runtime is gone")]
+    RuntimeGone,
+    /// The future panicked; the runtime survived it.
+    #[error("the future panicked")]
+    Panicked,
+}
+
+/// Fails with [`BridgeError::InsideRuntime`] when this thread has a tokio runtime context.
+///
+/// tokio has no public test for "this thread is driving a runtime"; `Handle::try_current` also
+/// answers yes on a `spawn_blocking` thread, where blocking would be allowed. Refusing there too
+/// is the conservative choice: such code already has a handle to `block_on` with.
+fn ensure_outside_runtime() -> Result<(), BridgeError> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(_) => Err(BridgeError::InsideRuntime),
+        Err(_) => Ok(()),
+    }
+}
+
+// ANCHOR: block_on
+/// Runs `future` to completion on a fresh `current_thread` runtime, from sync code: the
+/// `asyncio.run` of tokio. The runtime is dropped before returning.
+///
+/// # Errors
+/// - [`BridgeError::InsideRuntime`] when called on a thread that drives a runtime (where
+///   `Runtime::block_on` would panic with "Cannot start a runtime from within a runtime").
+/// - [`BridgeError::Build`] when the runtime cannot be built.
+///
+/// # Examples
+/// ```
+/// fn load_config() -> Result<String, basics::BridgeError> {
+///     basics::block_on(async { "retries = 3".to_owned() })
+/// }
+///
+/// // From sync code it runs the future.
+/// assert_eq!(load_config()?, "retries = 3");
+///
+/// // From async code it refuses instead of panicking.
+/// let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+/// let refused = runtime.block_on(async { load_config() });
+/// assert!(matches!(refused, Err(basics::BridgeError::InsideRuntime)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn block_on<F: Future>(future: F) -> Result<F::Output, BridgeError> {
+    ensure_outside_runtime()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(BridgeError::Build)?;
+    Ok(runtime.block_on(future))
+}
+// ANCHOR_END: block_on
+
+type Job = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
+
+/// How many calls may wait for the bridge's runtime to pick them up.
+const QUEUE: usize = 64;
+
+// ANCHOR: bridge
+/// A tokio runtime on a dedicated thread that sync code calls through a bounded channel.
+///
+/// Dropping the bridge (or calling [`shutdown`](AsyncBridge::shutdown)) stops the runtime:
+/// futures still running are cancelled, their callers get [`BridgeError::RuntimeGone`], and the
+/// thread is joined.
+///
+/// # Examples
+/// ```
+/// use basics::AsyncBridge;
+///
+/// let bridge = AsyncBridge::new()?;
+/// let handle = bridge.handle();
+/// let answer = std::thread::spawn(move || handle.call(async { 6 * 7 })).join().unwrap()?;
+/// assert_eq!(answer, 42);
+/// # Ok::<(), basics::BridgeError>(())
+/// ```
+#[derive(Debug)]
+pub struct AsyncBridge {
+    handle: BridgeHandle,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// A cloneable, `Send` way to call an [`AsyncBridge`] from any thread; it outlives the bridge,
+/// after which its calls return [`BridgeError::RuntimeGone`].
+#[derive(Debug, Clone)]
+pub struct BridgeHandle {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl AsyncBridge {
+    /// Starts a `current_thread` runtime on a new thread.
+    ///
+    /// # Errors
+    /// [`BridgeError::Build`] when the runtime or its thread cannot be started.
+    pub fn new() -> Result<AsyncBridge, BridgeError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(BridgeError::Build)?;
+        let (jobs, mut incoming) = mpsc::channel::<Job>(QUEUE);
+        let (stop, mut stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("async-bridge".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Every call is a task of this set: none is detached, all stop with it.
+                    let mut calls = JoinSet::new();
+                    loop {
+                        tokio::select! {
+                            // A stop request or a dropped bridge: leave at once.
+                            _ = &mut stopped => break,
+                            job = incoming.recv() => match job {
+                                Some(job) => drop(calls.spawn(job)),
+                                None => break,
+                            },
+                            // Reap finished calls so the set does not grow.
+                            Some(_) = calls.join_next(), if !calls.is_empty() => {}
+                        }
+                    }
+                    // Dropping `calls` aborts the calls still running; their callers see
+                    // `RuntimeGone` when the reply channel closes.
+                });
+            })
+            .map_err(BridgeError::Build)?;
+        Ok(AsyncBridge {
+            handle: BridgeHandle { jobs },
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// A handle for other threads.
+    pub fn handle(&self) -> BridgeHandle {
+        self.handle.clone()
+    }
+
+    /// Runs `future` on the bridge's runtime and blocks the calling thread until it is done.
+    /// See [`BridgeHandle::call`].
+    ///
+    /// # Errors
+    /// As [`BridgeHandle::call`].
+    pub fn call<F>(&self, future: F) -> Result<F::Output, BridgeError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.call(future)
+    }
+
+    /// Stops the runtime (cancelling the calls still running) and joins its thread; the same as
+    /// dropping the bridge.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for AsyncBridge {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            // The runtime may already be gone; then there is nothing to stop.
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // The runtime thread leaves its loop at once and cancels what runs, so this join is
+            // short. It cannot carry a panic: calls' panics are caught inside their tasks.
+            let _ = thread.join();
+        }
+    }
+}
+
+impl BridgeHandle {
+    /// Runs `future` on the bridge's runtime and blocks the calling thread until it is done.
+    ///
+    /// # Errors
+    /// - [`BridgeError::InsideRuntime`] when called on a thread with a tokio runtime context
+    ///   (blocking a runtime thread would stall that runtime).
+    /// - [`BridgeError::RuntimeGone`] when the bridge was dropped before or during the call.
+    /// - [`BridgeError::Panicked`] when the future panicked.
+    pub fn call<F>(&self, future: F) -> Result<F::Output, BridgeError>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        ensure_outside_runtime()?;
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::pin(async move {
+            let outcome = AssertUnwindSafe(future).catch_unwind().await;
+            // The caller may be gone: then nobody wants the answer.
+            let _ = reply.send(outcome);
+        });
+        // Both calls block this (non-runtime) thread, which is what a sync caller expects.
+        self.jobs
+            .blocking_send(job)
+            .map_err(|_| BridgeError::RuntimeGone)?;
+        match answer.blocking_recv() {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(_panic)) => Err(BridgeError::Panicked),
+            Err(_) => Err(BridgeError::RuntimeGone),
+        }
+    }
+}
+// ANCHOR_END: bridge

@@ -1,0 +1,210 @@
+//! Task group: run several tasks as one unit; the first failure cancels the others.
+//!
+//! # Python
+//! ```python
+//! async with asyncio.TaskGroup() as tg:
+//!     profile = tg.create_task(fetch_profile())
+//!     orders = tg.create_task(fetch_orders())
+//!     tg.create_task(charge_card())          # raises: the other two are cancelled
+//! # ExceptionGroup raised here, after every member has finished or been cancelled
+//! ```
+//!
+//! # Rust
+//! [`TaskGroup`] owns its members in a [`JoinSet`]. [`TaskGroup::join`] returns every output in
+//! spawn order, or the first error: a member's `Err`, a panic or a cancellation. On the first
+//! error it aborts the other members **and waits until they have stopped**, so their cleanup
+//! (the `Drop` of their locals) has run when `join` returns, as `TaskGroup.__aexit__` waits for
+//! its cancelled tasks. Dropping the group aborts every member.
+//!
+//! # Differences
+//! - asyncio raises an `ExceptionGroup` of every error; [`join`](TaskGroup::join) returns the
+//!   first one (the others were cancelled before they could fail). Collect all results instead
+//!   when you need them all (the `errors-timeouts` crate's partial failure).
+//! - Cancellation is a drop at the member's current `.await`; there is no `CancelledError` to
+//!   catch, so cleanup lives in `Drop` (or in an explicit step run before returning).
+//! - Members are spawned tasks: `Send + 'static`, parallel on a multi-thread runtime.
+//!
+//! # Pitfalls
+//! - `tokio::spawn` in a loop and a `Vec<JoinHandle>` awaited in order: a failure of the last
+//!   handle is seen only after the first ones finish, and an early return detaches the rest.
+//! - `JoinSet::abort_all` only *requests* cancellation; without draining the set afterwards,
+//!   the caller may go on before the siblings' cleanup ran (`tests/task_group.rs` checks it did).
+//!
+//! # In production
+//! `JoinSet` directly for simple cases; this shape (abort then drain) when members hold
+//! resources whose cleanup must finish before the caller continues.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use tokio::task::{Id, JoinError, JoinSet};
+
+/// Why [`TaskGroup::join`] did not return every output.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskGroupError<E> {
+    /// A member returned `Err`; the other members were cancelled.
+    #[error("member {index} failed")]
+    Failed {
+        /// The member's position in spawn order.
+        index: usize,
+        /// The member's error.
+        #[source]
+        error: E,
+    },
+    /// A member panicked; the other members were cancelled.
+    #[error("member {index} panicked")]
+    Panicked {
+        /// The member's position in spawn order.
+        index: usize,
+        /// The join error carrying the panic payload.
+        #[source]
+        source: JoinError,
+    },
+    /// A member was cancelled from outside (its runtime shut down); the others were cancelled.
+    #[error("member {index} was cancelled")]
+    Cancelled {
+        /// The member's position in spawn order.
+        index: usize,
+    },
+}
+
+impl<E> TaskGroupError<E> {
+    /// The position, in spawn order, of the member that failed.
+    pub fn index(&self) -> usize {
+        match self {
+            TaskGroupError::Failed { index, .. }
+            | TaskGroupError::Panicked { index, .. }
+            | TaskGroupError::Cancelled { index } => *index,
+        }
+    }
+}
+
+// ANCHOR: task_group
+/// Tasks that succeed together or fail together: the first failure cancels the rest.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use basics::{TaskGroup, TaskGroupError};
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let mut group = TaskGroup::new();
+/// group.spawn(async {
+///     tokio::time::sleep(Duration::from_secs(10)).await;
+///     Ok("profile")
+/// });
+/// group.spawn(async {
+///     tokio::time::sleep(Duration::from_secs(1)).await;
+///     Err("payment service down")
+/// });
+/// let start = tokio::time::Instant::now();
+/// let error = group.join().await.unwrap_err();
+/// assert!(matches!(error, TaskGroupError::Failed { index: 1, error: "payment service down" }));
+/// assert_eq!(start.elapsed(), Duration::from_secs(1)); // the 10 s member was cancelled
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct TaskGroup<T, E> {
+    set: JoinSet<Result<T, E>>,
+    // A failed join gives back only the task's id; this maps it to the member's position.
+    positions: HashMap<Id, usize>,
+}
+
+impl<T, E> TaskGroup<T, E>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    /// An empty group.
+    pub fn new() -> TaskGroup<T, E> {
+        TaskGroup {
+            set: JoinSet::new(),
+            positions: HashMap::new(),
+        }
+    }
+
+    /// Spawns `member` on the current runtime and returns its position, the index of its output
+    /// in [`join`](TaskGroup::join)'s `Vec`. The member starts at once.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime, as `tokio::spawn` does.
+    pub fn spawn<F>(&mut self, member: F) -> usize
+    where
+        F: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let index = self.positions.len();
+        let handle = self.set.spawn(member);
+        self.positions.insert(handle.id(), index);
+        index
+    }
+
+    /// The number of members spawned.
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Whether no member was spawned.
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+
+    /// Waits for every member and returns their outputs in spawn order. An empty group gives
+    /// `Ok(vec![])` at once.
+    ///
+    /// # Errors
+    /// The first failure, in completion order: [`TaskGroupError::Failed`],
+    /// [`TaskGroupError::Panicked`] or [`TaskGroupError::Cancelled`]. Every other member has
+    /// been aborted **and has stopped** (its locals dropped) when the error is returned.
+    ///
+    /// # Cancel safety
+    /// Dropping the returned future drops the group, which aborts every member still running;
+    /// outputs already collected are lost.
+    pub async fn join(mut self) -> Result<Vec<T>, TaskGroupError<E>> {
+        let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None)
+            .take(self.positions.len())
+            .collect();
+        while let Some(joined) = self.set.join_next_with_id().await {
+            let failure = match joined {
+                Ok((id, Ok(output))) => {
+                    slots[self.positions[&id]] = Some(output);
+                    continue;
+                }
+                Ok((id, Err(error))) => TaskGroupError::Failed {
+                    index: self.positions[&id],
+                    error,
+                },
+                Err(source) => {
+                    let index = self.positions[&source.id()];
+                    if source.is_panic() {
+                        TaskGroupError::Panicked { index, source }
+                    } else {
+                        TaskGroupError::Cancelled { index }
+                    }
+                }
+            };
+            self.cancel_all().await;
+            return Err(failure);
+        }
+        // Every member returned `Ok` exactly once, so every slot is filled.
+        Ok(slots.into_iter().flatten().collect())
+    }
+
+    /// Aborts every member and waits until each has stopped.
+    async fn cancel_all(&mut self) {
+        self.set.abort_all();
+        // Draining is what makes the siblings' cleanup finish before the caller goes on; their
+        // outcomes (cancelled, or finished just before the abort) no longer matter.
+        while self.set.join_next().await.is_some() {}
+    }
+}
+// ANCHOR_END: task_group
+
+impl<T, E> Default for TaskGroup<T, E>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    fn default() -> Self {
+        TaskGroup::new()
+    }
+}

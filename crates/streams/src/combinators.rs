@@ -1,0 +1,119 @@
+//! Combinators: the async comprehensions of Python, written with `StreamExt`.
+//!
+//! # Python
+//! ```python
+//! squares = [x * x async for x in numbers(10) if x % 2 == 0]   # filter + map
+//! first_three = squares[:3]                                     # take
+//! total = sum(first_three)                                      # fold
+//! users = [await fetch(x) async for x in numbers(3)]            # then (one at a time)
+//! ```
+//!
+//! # Rust
+//! [`futures::StreamExt`] adapts a stream without running it: [`even_squares`] is `filter` +
+//! `map`, [`sum_of_first`] is `take` + `fold`, [`then_each`] runs an async step per item with
+//! `then`. Nothing happens until a consumer (`fold`, `collect`, `next`, a `while let`) polls.
+//!
+//! # Differences
+//! - Two `StreamExt` traits exist: `futures::StreamExt` (async closures for `filter`, `then`,
+//!   `fold`; `buffered`; the one used here) and `tokio_stream::StreamExt` (sync closures; `merge`,
+//!   `timeout`, `throttle`). Importing both makes method calls ambiguous: import one, and call the
+//!   other through its path (`tokio_stream::StreamExt::merge(a, b)`).
+//! - `then` is sequential: the next item is not pulled until the previous step finished. For
+//!   concurrency use [`crate::concurrent_map`].
+//! - `take(n)` stops polling the source after `n` items; the source is dropped with the
+//!   adapter, so a generator upstream never produces item `n + 1`.
+//!
+//! # Pitfalls
+//! - `filter` with `futures::StreamExt` wants a future: `|x| std::future::ready(x % 2 == 0)`,
+//!   and the closure receives `&Item`.
+//! - An adapter built and never consumed does nothing (`#[must_use]` warns).
+//!
+//! # In production
+//! `futures::StreamExt` / `TryStreamExt` for general pipelines; `tokio_stream::StreamExt` when
+//! you need its time-based adapters.
+
+use std::future::{Future, ready};
+
+use futures::{Stream, StreamExt};
+
+// ANCHOR: even_squares
+/// The squares of the even numbers of `source`: `[x * x async for x in source if x % 2 == 0]`.
+///
+/// # Examples
+/// ```
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let squares: Vec<u64> = streams::even_squares(futures::stream::iter(1..=6)).collect().await;
+/// assert_eq!(squares, [4, 16, 36]);
+/// # }
+/// ```
+pub fn even_squares<S>(source: S) -> impl Stream<Item = u64>
+where
+    S: Stream<Item = u64>,
+{
+    source.filter(|x| ready(x % 2 == 0)).map(|x| x * x)
+}
+// ANCHOR_END: even_squares
+
+// ANCHOR: sum_of_first
+/// The sum of the first `count` items of `source`: `sum(x async for x in islice(source, count))`.
+///
+/// The source is polled for at most `count` items and then dropped. A `count` of 0 returns 0
+/// without polling the source.
+///
+/// # Examples
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let endless = futures::stream::iter(1u64..);
+/// assert_eq!(streams::sum_of_first(endless, 3).await, 6);
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the future drops the source and the partial sum.
+pub async fn sum_of_first<S>(source: S, count: usize) -> u64
+where
+    S: Stream<Item = u64>,
+{
+    source
+        .take(count)
+        .fold(0, |total, x| ready(total + x))
+        .await
+}
+// ANCHOR_END: sum_of_first
+
+// ANCHOR: then_each
+/// Runs `step` on every item of `source`, one item at a time, yielding each result:
+/// `[await step(x) async for x in source]` as a stream.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let start = tokio::time::Instant::now();
+/// let names: Vec<String> = streams::then_each(futures::stream::iter(1..=3), |id| async move {
+///     tokio::time::sleep(Duration::from_millis(100)).await;
+///     format!("user-{id}")
+/// })
+/// .collect()
+/// .await;
+/// assert_eq!(names, ["user-1", "user-2", "user-3"]);
+/// assert_eq!(start.elapsed(), Duration::from_millis(300)); // sequential
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream drops the step in flight; its item is lost.
+pub fn then_each<S, F, Fut>(source: S, step: F) -> impl Stream<Item = Fut::Output>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future,
+{
+    source.then(step)
+}
+// ANCHOR_END: then_each

@@ -1,0 +1,196 @@
+//! Concurrent map: run an async step over a stream's items with at most `limit` in flight,
+//! keeping input order or yielding results as they complete.
+//!
+//! # Python
+//! ```python
+//! sem = asyncio.Semaphore(4)
+//!
+//! async def bounded(item):
+//!     async with sem:
+//!         return await fetch(item)
+//!
+//! results = await asyncio.gather(*(bounded(i) for i in items))   # ordered, all at once
+//! for done in asyncio.as_completed([bounded(i) for i in items]):  # unordered
+//!     print(await done)
+//! ```
+//!
+//! # Rust
+//! - [`map_ordered`]: `source.map(step).buffered(limit)`; results in input order.
+//! - [`map_unordered`]: `source.map(step).buffer_unordered(limit)`; results as they complete.
+//! - [`map_spawned`]: each step spawned as its own task (aborted if the stream is dropped), in
+//!   input order; the cure for the stall below, and parallel on a multi-thread runtime.
+//!
+//! Unlike the Python version, only `limit` futures exist at once: the source is pulled lazily,
+//! so a million items never become a million pending coroutines.
+//!
+//! # Differences
+//! - `buffered` runs its futures on the consumer's task, inside `poll_next`. They make progress
+//!   only while the consumer is polling the stream, never while its loop body is busy.
+//! - Cancellation is a drop: dropping the stream drops every future in flight (for
+//!   [`map_spawned`], aborts every task).
+//! - An ordered map holds finished results behind a slow head item, and each keeps its slot:
+//!   with a limit of 4 and the first item slow, three results wait and no fifth item starts.
+//!
+//! # Pitfalls
+//! - **The buffered-stream stall.** `while let Some(x) = s.next().await { work(x).await }`: while
+//!   `work` runs, the buffered futures are not polled. A fetch whose first step finished sits
+//!   idle; its own timeout keeps counting and fires though the fetch barely ran. The example
+//!   shows 200 ms fetches timing out at 350 ms; [`map_spawned`] (or moving `work` into the mapped
+//!   future) avoids it.
+//! - A limit of 0 would make `buffered` wait forever without starting anything: these functions
+//!   return [`ZeroLimit`] instead.
+//!
+//! # In production
+//! `buffered` / `buffer_unordered` for I/O-bound fan-out on one task; spawned tasks (as in
+//! [`map_spawned`], or a `JoinSet` with a limit) when the steps are long, CPU-heavy, or must keep
+//! going while the consumer is busy.
+
+use std::future::Future;
+
+use futures::stream::{BufferUnordered, Buffered, Map};
+use futures::{Stream, StreamExt};
+use tokio::task::JoinError;
+use tokio_util::task::AbortOnDropHandle;
+
+/// A concurrency limit of 0 was asked for: nothing could ever run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("concurrency limit must be at least 1")]
+pub struct ZeroLimit;
+
+fn check(limit: usize) -> Result<usize, ZeroLimit> {
+    if limit == 0 {
+        Err(ZeroLimit)
+    } else {
+        Ok(limit)
+    }
+}
+
+// ANCHOR: map_ordered
+/// Runs `step` on each item of `source`, at most `limit` at once, yielding results in input
+/// order.
+///
+/// # Errors
+/// [`ZeroLimit`] when `limit` is 0.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), streams::ZeroLimit> {
+/// let start = tokio::time::Instant::now();
+/// let delays = futures::stream::iter([300u64, 100, 200, 100]);
+/// let out: Vec<u64> = streams::map_ordered(delays, 2, |ms| async move {
+///     tokio::time::sleep(Duration::from_millis(ms)).await;
+///     ms
+/// })?
+/// .collect()
+/// .await;
+/// assert_eq!(out, [300, 100, 200, 100]); // input order
+/// // The finished 100 ms result keeps its slot until the 300 ms head is taken: 300 + 200.
+/// assert_eq!(start.elapsed(), Duration::from_millis(500));
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream drops the futures in flight; finished results not yet yielded are lost.
+pub fn map_ordered<S, F, Fut>(
+    source: S,
+    limit: usize,
+    step: F,
+) -> Result<Buffered<Map<S, F>>, ZeroLimit>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future,
+{
+    Ok(source.map(step).buffered(check(limit)?))
+}
+// ANCHOR_END: map_ordered
+
+// ANCHOR: map_unordered
+/// Runs `step` on each item of `source`, at most `limit` at once, yielding results as they
+/// complete.
+///
+/// # Errors
+/// [`ZeroLimit`] when `limit` is 0.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), streams::ZeroLimit> {
+/// let delays = futures::stream::iter([300u64, 100, 200]);
+/// let out: Vec<u64> = streams::map_unordered(delays, 3, |ms| async move {
+///     tokio::time::sleep(Duration::from_millis(ms)).await;
+///     ms
+/// })?
+/// .collect()
+/// .await;
+/// assert_eq!(out, [100, 200, 300]); // completion order
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream drops the futures in flight; finished results not yet yielded are lost.
+pub fn map_unordered<S, F, Fut>(
+    source: S,
+    limit: usize,
+    step: F,
+) -> Result<BufferUnordered<Map<S, F>>, ZeroLimit>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future,
+{
+    Ok(source.map(step).buffer_unordered(check(limit)?))
+}
+// ANCHOR_END: map_unordered
+
+// ANCHOR: map_spawned
+/// Like [`map_ordered`], but each step runs as its own tokio task, so it keeps making progress
+/// while the consumer is busy between two `next()` calls (and runs in parallel on a multi-thread
+/// runtime). At most `limit` tasks exist at once.
+///
+/// # Errors
+/// [`ZeroLimit`] when `limit` is 0. Each item is `Err(JoinError)` if its task panicked.
+///
+/// # Panics
+/// When the stream is polled outside a tokio runtime (steps are spawned as they are pulled).
+///
+/// # Examples
+/// ```
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let squares = streams::map_spawned(futures::stream::iter(1..=4u64), 2, |n| async move { n * n })?;
+/// let squares: Vec<u64> = squares.map(|joined| joined.expect("no step panics")).collect().await;
+/// assert_eq!(squares, [1, 4, 9, 16]);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream aborts every task in flight: nothing is left running detached.
+pub fn map_spawned<S, F, Fut>(
+    source: S,
+    limit: usize,
+    mut step: F,
+) -> Result<impl Stream<Item = Result<Fut::Output, JoinError>>, ZeroLimit>
+where
+    S: Stream,
+    F: FnMut(S::Item) -> Fut,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+{
+    let limit = check(limit)?;
+    // `buffered` pulls an item (and so spawns its task) only when a slot is free, which bounds
+    // the number of live tasks; the handle aborts its task when dropped with the stream.
+    Ok(source
+        .map(move |item| AbortOnDropHandle::new(tokio::spawn(step(item))))
+        .buffered(limit))
+}
+// ANCHOR_END: map_spawned

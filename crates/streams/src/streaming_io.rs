@@ -1,0 +1,127 @@
+//! Streaming I/O: read a large body in pieces, holding one piece at a time, and turn a stream of
+//! pieces back into a reader.
+//!
+//! # Python
+//! ```python
+//! async with session.get(url) as response:           # aiohttp
+//!     async for piece in response.content.iter_chunked(16 * 1024):
+//!         digest.update(piece)
+//!         await out.write(piece)
+//! ```
+//!
+//! # Rust
+//! tokio-util bridges the two worlds:
+//! - [`body_chunks`]: a [`ReaderStream`], any `AsyncRead` (a socket, a file, a `duplex` pipe) as
+//!   a `Stream` of [`Bytes`](bytes::Bytes) pieces of at most `capacity` bytes;
+//! - [`copy_body`]: a [`StreamReader`], a `Stream` of byte pieces (an HTTP client's body) as an
+//!   `AsyncBufRead`, copied into any `AsyncWrite` with `tokio::io::copy_buf`.
+//!
+//! Between the two, every stream combinator applies to I/O: `map` to transform pieces,
+//! `inspect` for progress, `take` to cap a download.
+//!
+//! # Differences
+//! - `Bytes` pieces are reference-counted: passing a piece on (to a channel, to a writer) does
+//!   not copy it.
+//! - The pieces flow only as fast as the consumer polls: the reader is read when the next piece
+//!   is wanted, so a slow writer slows the socket down (TCP backpressure), and memory stays at
+//!   about one piece however large the body is.
+//! - Dropping the stream (or the `copy_body` future) stops the transfer; pieces already written
+//!   stay written.
+//!
+//! # Pitfalls
+//! - `read_to_end` (or `response.read()` in aiohttp) holds the whole body in memory; the tests
+//!   measure both ways.
+//! - A capacity of 0 does not fail in `ReaderStream`: its `BytesMut` grows by 64 bytes when
+//!   full, so the body silently arrives in 64-byte pieces. [`body_chunks`] returns
+//!   [`ZeroCapacity`] instead.
+//!
+//! # In production
+//! reqwest's `Response::bytes_stream()` and hyper's body give a stream of `Bytes`; `StreamReader`
+//! turns it into an `AsyncRead` for `tokio::io::copy` into a file, and `ReaderStream` turns a
+//! file into a response body.
+
+use std::io;
+use std::pin::pin;
+
+use bytes::Buf;
+use futures::Stream;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_util::io::{ReaderStream, StreamReader};
+
+/// A piece capacity of 0 was asked for. (`ReaderStream` itself would silently read 64-byte
+/// pieces, its buffer's smallest growth step.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("chunk capacity must be at least 1 byte")]
+pub struct ZeroCapacity;
+
+// ANCHOR: body_chunks
+/// Reads `reader` as a stream of pieces of at most `capacity` bytes, each read when the consumer
+/// asks for the next one. An I/O error is yielded as an `Err` item and ends the stream.
+///
+/// # Errors
+/// [`ZeroCapacity`] when `capacity` is 0.
+///
+/// # Examples
+/// ```
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let body: &[u8] = b"a body of 25 bytes, 10 at a time";
+/// let sizes: Vec<usize> = streams::body_chunks(body, 10)?
+///     .map(|piece| piece.map_or(0, |piece| piece.len()))
+///     .collect()
+///     .await;
+/// assert_eq!(sizes, [10, 10, 10, 2]);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream drops the reader; a piece being read is lost.
+pub fn body_chunks<R: AsyncRead>(
+    reader: R,
+    capacity: usize,
+) -> Result<ReaderStream<R>, ZeroCapacity> {
+    if capacity == 0 {
+        return Err(ZeroCapacity);
+    }
+    Ok(ReaderStream::with_capacity(reader, capacity))
+}
+// ANCHOR_END: body_chunks
+
+// ANCHOR: copy_body
+/// Copies a stream of byte pieces into `writer`, one piece at a time, and returns the number of
+/// bytes copied. The writer is flushed at the end.
+///
+/// # Errors
+/// The first error of the stream, or of a write, ends the copy and is returned; what was
+/// already written stays written.
+///
+/// # Examples
+/// ```
+/// use bytes::Bytes;
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let pieces = futures::stream::iter([Bytes::from("hello, "), Bytes::from("world")].map(Ok));
+/// let mut out = Vec::new();
+/// assert_eq!(streams::copy_body(pieces, &mut out).await?, 12);
+/// assert_eq!(out, b"hello, world");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the future stops the copy: pieces already written stay written, the piece in hand
+/// is lost.
+pub async fn copy_body<S, B, W>(body: S, writer: &mut W) -> io::Result<u64>
+where
+    S: Stream<Item = io::Result<B>>,
+    B: Buf,
+    W: AsyncWrite + Unpin + ?Sized,
+{
+    // `StreamReader` is an `AsyncBufRead` whose buffer is the current piece: `copy_buf` writes
+    // straight from it, with no second buffer.
+    let mut reader = pin!(StreamReader::new(body));
+    tokio::io::copy_buf(&mut reader, writer).await
+}
+// ANCHOR_END: copy_body

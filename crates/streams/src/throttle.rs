@@ -1,0 +1,161 @@
+//! Throttle and per-item timeout: cap a stream's rate, and give up on a source that stalls.
+//!
+//! # Python
+//! ```python
+//! async for item in source:              # at most 5 a second
+//!     handle(item)
+//!     await asyncio.sleep(0.2)
+//!
+//! it = aiter(source)
+//! while True:                            # give up when no item comes within 0.5 s
+//!     try:
+//!         item = await asyncio.wait_for(anext(it), 0.5)
+//!     except StopAsyncIteration:
+//!         break
+//!     except asyncio.TimeoutError:
+//!         log.warning("source stalled"); break
+//! ```
+//!
+//! # Rust
+//! - [`throttle`]: tokio-stream's `throttle`, at least `1 / per_second` between items; the
+//!   first item passes at once. It polls the source only after the period, so a lazy source's
+//!   own delay is added to the period.
+//! - [`until_stalled`]: tokio-stream's `timeout` (a timer per item, restarted after each one),
+//!   cut at the first timeout: the items, then one `Err(Stalled)`, then the end.
+//!
+//! # Differences
+//! - `asyncio.wait_for(anext(it))` cancels the generator's pending step when it times out; a
+//!   cancelled async generator cannot be resumed. `timeout` on a stream cancels nothing: the
+//!   source is still there, so a raw `timeout` stream keeps yielding `Err(Elapsed)` and may
+//!   resume. [`until_stalled`] chooses to end and drop the source.
+//! - Throttling delays the consumer's next poll, which is backpressure on the source: nothing
+//!   is buffered or dropped. To drop excess items instead, sample or debounce (the
+//!   `concurrency-control` crate).
+//!
+//! # Pitfalls
+//! - `sleep` after each item (the Python version) adds the consumer's own time to the period;
+//!   `throttle` measures from when the previous item was yielded.
+//! - A throttle is not a rate limiter across tasks: each stream has its own timer. Share a
+//!   limiter (governor, or the `concurrency-control` crate's GCRA) to cap a service.
+//! - A rate or timeout of 0 is bad input: [`ThrottleError`].
+//! - The end of a throttled stream is noticed one period after its last item, when the source is
+//!   polled again.
+//!
+//! # In production
+//! `throttle` for polling loops and UI updates; a shared rate limiter for calls to a service;
+//! `timeout` per item for heartbeats and stuck upstreams.
+
+use std::time::Duration;
+
+use futures::Stream;
+
+/// Why a throttled or timed stream could not be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ThrottleError {
+    /// A rate of 0 items a second: nothing could ever pass.
+    #[error("rate must be at least 1 item a second")]
+    ZeroRate,
+    /// A per-item timeout of 0: the source would count as stalled whenever it is not ready.
+    #[error("per-item timeout must be longer than zero")]
+    ZeroTimeout,
+}
+
+/// The error item of [`until_stalled`]: no item arrived within the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no item within {limit:?}: the source stalled")]
+pub struct Stalled {
+    /// The per-item limit that passed.
+    pub limit: Duration,
+}
+
+// ANCHOR: throttle
+/// Lets at most `per_second` items a second through: at least `1 s / per_second` between two
+/// items, the first one at once.
+///
+/// The source is polled again only once the period has passed: a lazy source (a generator that
+/// starts its own wait when polled) adds its delay to the period; a source that runs on its own
+/// (a channel fed by another task) is not slowed further when it is already slower than the rate.
+///
+/// # Errors
+/// [`ThrottleError::ZeroRate`] when `per_second` is 0.
+///
+/// # Panics
+/// When called outside a tokio runtime with a timer (the throttle makes its `Sleep` at once).
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), streams::ThrottleError> {
+/// let start = tokio::time::Instant::now();
+/// let all: Vec<u32> = streams::throttle(futures::stream::iter(1..=6), 5)?.collect().await;
+/// assert_eq!(all.len(), 6);
+/// // 5 gaps of 0.2 s, and one more before the source is polled again and found ended.
+/// assert_eq!(start.elapsed(), Duration::from_millis(1_200));
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream loses nothing: items not yet yielded stay in the source, dropped with it.
+pub fn throttle<S: Stream>(
+    source: S,
+    per_second: u32,
+) -> Result<impl Stream<Item = S::Item>, ThrottleError> {
+    if per_second == 0 {
+        return Err(ThrottleError::ZeroRate);
+    }
+    let period = Duration::from_secs(1) / per_second;
+    Ok(tokio_stream::StreamExt::throttle(source, period))
+}
+// ANCHOR_END: throttle
+
+// ANCHOR: until_stalled
+/// Yields the items of `source` as `Ok` until no item arrives within `limit` of the previous one
+/// (or of the first poll); then yields one `Err(Stalled)` and ends, dropping the source. A source
+/// that ends in time ends the stream normally.
+///
+/// # Errors
+/// [`ThrottleError::ZeroTimeout`] when `limit` is 0. The stall itself is the last item,
+/// `Err(`[`Stalled`]`)`.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use futures::StreamExt;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), streams::ThrottleError> {
+/// let stalls = futures::stream::iter([1, 2]).chain(futures::stream::pending());
+/// let items: Vec<_> = streams::until_stalled(stalls, Duration::from_millis(500))?.collect().await;
+/// assert_eq!(items.len(), 3);
+/// assert!(items[2].is_err());
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the stream drops the source and whatever it had in progress.
+pub fn until_stalled<S: Stream>(
+    source: S,
+    limit: Duration,
+) -> Result<impl Stream<Item = Result<S::Item, Stalled>>, ThrottleError> {
+    if limit.is_zero() {
+        return Err(ThrottleError::ZeroTimeout);
+    }
+    Ok(async_stream::stream! {
+        // Made inside the generator, so the first timer starts at the first poll.
+        let mut timed = std::pin::pin!(tokio_stream::StreamExt::timeout(source, limit));
+        while let Some(item) = futures::StreamExt::next(&mut timed).await {
+            match item {
+                Ok(item) => yield Ok(item),
+                Err(_elapsed) => {
+                    yield Err(Stalled { limit });
+                    // Returning drops the source: a stalled upstream is not polled again.
+                    return;
+                }
+            }
+        }
+    })
+}
+// ANCHOR_END: until_stalled

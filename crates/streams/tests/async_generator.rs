@@ -1,0 +1,71 @@
+//! Async generators on the paused clock: both renditions yield the same numbers at the same
+//! virtual times, stop when dropped, and treat a count of 0 as an empty stream.
+
+use std::pin::pin;
+use std::time::Duration;
+
+use futures::StreamExt;
+use streams::{numbers, numbers_unfold};
+use tokio::time::Instant;
+
+const GAP: Duration = Duration::from_millis(100);
+
+#[tokio::test(start_paused = true)]
+async fn stream_macro_yields_one_to_four_a_tenth_of_a_second_apart() {
+    let start = Instant::now();
+    let mut stream = pin!(numbers(4, GAP));
+    let mut stamps = Vec::new();
+    while let Some(n) = stream.next().await {
+        stamps.push((n, start.elapsed()));
+    }
+    let expected: Vec<_> = (1..=4).map(|n| (n, GAP * n)).collect();
+    assert_eq!(stamps, expected);
+}
+
+#[tokio::test(start_paused = true)]
+async fn unfold_yields_the_same_items_at_the_same_times() {
+    let start = Instant::now();
+    let mut stream = pin!(numbers_unfold(4, GAP));
+    let mut stamps = Vec::new();
+    while let Some(n) = stream.next().await {
+        stamps.push((n, start.elapsed()));
+    }
+    let expected: Vec<_> = (1..=4).map(|n| (n, GAP * n)).collect();
+    assert_eq!(stamps, expected);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_count_of_zero_is_an_empty_stream_that_ends_at_once() {
+    let start = Instant::now();
+    assert_eq!(numbers(0, GAP).count().await, 0);
+    assert_eq!(numbers_unfold(0, GAP).count().await, 0);
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_generator_is_lazy_and_stops_when_dropped() {
+    let start = Instant::now();
+    let mut stream = pin!(numbers(4, GAP));
+    // Nothing ran before the first poll: the first item still takes one full gap.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(stream.next().await, Some(1));
+    assert_eq!(start.elapsed(), Duration::from_secs(1) + GAP);
+    let taken: Vec<u32> = numbers(4, GAP).take(2).collect().await;
+    assert_eq!(taken, [1, 2]);
+}
+
+#[test]
+fn polling_by_hand_shows_pending_until_the_gap_has_passed() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a paused runtime builds");
+    runtime.block_on(async {
+        let mut next = tokio_test::task::spawn(numbers_unfold(1, GAP));
+        tokio_test::assert_pending!(next.poll_next());
+        tokio::time::advance(GAP).await;
+        assert_eq!(tokio_test::assert_ready!(next.poll_next()), Some(1));
+        assert_eq!(tokio_test::assert_ready!(next.poll_next()), None);
+    });
+}

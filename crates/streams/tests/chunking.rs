@@ -1,0 +1,143 @@
+//! Chunking on the paused clock: size and time limits, the last partial chunk, bad input; and
+//! proptest properties (no chunk exceeds its size or is empty, nothing is lost or reordered, no
+//! item waits longer than the period).
+
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use proptest::prelude::*;
+use streams::{ChunkError, chunks, chunks_timeout};
+use tokio::time::{Instant, sleep};
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+/// Yields 0, 1, 2, ..., item `i` arriving `gaps[i]` ms after the one before.
+fn arrivals(gaps: Vec<u64>) -> impl Stream<Item = usize> {
+    futures::stream::iter(gaps.into_iter().enumerate()).then(|(index, gap)| async move {
+        sleep(ms(gap)).await;
+        index
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fast_source_is_cut_by_size() {
+    let start = Instant::now();
+    let groups: Vec<Vec<usize>> = chunks_timeout(arrivals(vec![1; 25]), 10, ms(100))
+        .unwrap()
+        .collect()
+        .await;
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [10, 10, 5]);
+    assert_eq!(
+        start.elapsed(),
+        ms(25),
+        "the last chunk comes when the source ends"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_source_is_cut_by_time() {
+    let mut groups = Box::pin(chunks_timeout(arrivals(vec![10, 10, 200]), 10, ms(100)).unwrap());
+    let start = Instant::now();
+    assert_eq!(groups.next().await, Some(vec![0, 1]));
+    assert_eq!(
+        start.elapsed(),
+        ms(110),
+        "100 ms after the first item, at +10 ms"
+    );
+    assert_eq!(groups.next().await, Some(vec![2]));
+    assert_eq!(groups.next().await, None);
+}
+
+#[tokio::test(start_paused = true)]
+async fn size_only_chunks_hold_a_partial_group_until_the_source_ends() {
+    let start = Instant::now();
+    let mut groups = Box::pin(chunks(arrivals(vec![10, 10, 1_000]), 2).unwrap());
+    assert_eq!(groups.next().await, Some(vec![0, 1]));
+    assert_eq!(groups.next().await, Some(vec![2]));
+    assert_eq!(start.elapsed(), ms(1_020));
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_source_produces_no_empty_chunks() {
+    let groups: Vec<Vec<usize>> = chunks_timeout(arrivals(vec![1_000]), 3, ms(100))
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(groups, [vec![0]]);
+}
+
+#[test]
+fn a_size_or_period_of_zero_is_a_typed_error() {
+    let source = || futures::stream::iter([1]);
+    assert_eq!(chunks(source(), 0).err(), Some(ChunkError::ZeroSize));
+    assert_eq!(
+        chunks_timeout(source(), 0, ms(100)).err(),
+        Some(ChunkError::ZeroSize)
+    );
+    assert_eq!(
+        chunks_timeout(source(), 10, Duration::ZERO).err(),
+        Some(ChunkError::ZeroPeriod)
+    );
+    assert_eq!(
+        ChunkError::ZeroSize.to_string(),
+        "chunk size must be at least 1"
+    );
+}
+
+fn paused<T>(body: impl Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a paused runtime builds")
+        .block_on(body)
+}
+
+proptest! {
+    #[test]
+    fn no_chunk_exceeds_its_size_and_nothing_is_lost_or_late(
+        gaps in proptest::collection::vec(0u64..60, 0..80),
+        size in 1usize..12,
+        period_ms in 1u64..150,
+    ) {
+        let count = gaps.len();
+        let arrived_at: Vec<u64> = gaps
+            .iter()
+            .scan(0, |total, gap| { *total += gap; Some(*total) })
+            .collect();
+        let emitted: Vec<(Vec<usize>, u64)> = paused(async {
+            let start = Instant::now();
+            chunks_timeout(arrivals(gaps), size, ms(period_ms))
+                .unwrap()
+                .map(|chunk| (chunk, start.elapsed().as_millis() as u64))
+                .collect()
+                .await
+        });
+        for (chunk, at) in &emitted {
+            prop_assert!(!chunk.is_empty());
+            prop_assert!(chunk.len() <= size);
+            // A chunk leaves at most one period after its first item arrived.
+            prop_assert!(*at <= arrived_at[chunk[0]] + period_ms);
+        }
+        let all: Vec<usize> = emitted.into_iter().flat_map(|(chunk, _)| chunk).collect();
+        prop_assert_eq!(all, (0..count).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn size_only_chunks_are_full_except_the_last(
+        count in 0usize..100,
+        size in 1usize..12,
+    ) {
+        let groups: Vec<Vec<usize>> = paused(
+            chunks(futures::stream::iter(0..count), size).unwrap().collect(),
+        );
+        let (last, full) = groups.split_last().map_or((None, &[][..]), |(l, f)| (Some(l), f));
+        prop_assert!(full.iter().all(|chunk| chunk.len() == size));
+        prop_assert!(last.is_none_or(|chunk| !chunk.is_empty() && chunk.len() <= size));
+        let all: Vec<usize> = groups.into_iter().flatten().collect();
+        prop_assert_eq!(all, (0..count).collect::<Vec<_>>());
+    }
+}

@@ -1,0 +1,297 @@
+//! What every subcommand needs to know about the workspace: where its root is, how to call cargo,
+//! which crates and examples exist on disk, and a tally of passed and failed checks.
+//!
+//! Crates and examples are always found by scanning the tree (`crates/*/Cargo.toml`,
+//! `crates/*/examples/*.rs`), never from a hand-kept list, so a new pattern is picked up by
+//! every check the moment its files exist.
+
+use std::env;
+use std::error::Error as StdError;
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// Any failure that stops a subcommand (as opposed to a check that fails and is counted).
+pub(crate) type Error = Box<dyn StdError + Send + Sync>;
+
+/// The result of a subcommand step.
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Bad command-line arguments: `main` prints the usage text and exits with 2.
+#[derive(Debug)]
+pub(crate) struct UsageError(pub(crate) String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for UsageError {}
+
+/// The workspace root: the parent of the xtask package.
+///
+/// The path is fixed at compile time, so `cargo xtask` works from any folder of the workspace
+/// (cargo starts the binary in the caller's folder, not at the root).
+pub(crate) fn root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .expect("the xtask package lives in a folder of the workspace root")
+        .to_path_buf()
+}
+
+/// A `cargo` command run at the workspace root.
+///
+/// Uses `$CARGO` (set by cargo for the programs it runs) so the same toolchain that started the
+/// xtask does the work; plain `cargo` when the binary was started some other way.
+pub(crate) fn cargo(root: &Path) -> Command {
+    let program = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(program);
+    command.current_dir(root);
+    command
+}
+
+/// Runs a command with inherited stdio (its output streams through) and says whether it
+/// succeeded.
+///
+/// # Errors
+/// When the program cannot be started at all.
+pub(crate) fn run_streaming(command: &mut Command) -> Result<bool> {
+    // Our own progress lines go to stdout; flush them so they come before the child's output.
+    io::stdout().flush()?;
+    let status = command
+        .status()
+        .map_err(|error| format!("cannot run {:?}: {error}", command.get_program()))?;
+    Ok(status.success())
+}
+
+/// Where cargo puts build output: `$CARGO_TARGET_DIR` if set, else `<root>/target`.
+///
+/// A relative `$CARGO_TARGET_DIR` is taken from the root, because that is the folder every cargo
+/// command of the xtask runs in.
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+/// A member crate under `crates/`.
+#[derive(Debug, Clone)]
+pub(crate) struct Crate {
+    /// The folder name under `crates/`, which is also the catalogue topic.
+    pub(crate) dir: String,
+    /// The package name from its `Cargo.toml` (what `cargo -p` wants).
+    pub(crate) package: String,
+    /// `<root>/crates/<dir>`.
+    pub(crate) path: PathBuf,
+}
+
+/// Every folder under `crates/` that has a `Cargo.toml`, sorted by folder name.
+///
+/// A folder without a manifest is somebody's work in progress, not a crate yet: it is skipped.
+///
+/// # Errors
+/// When `crates/` cannot be read, or a manifest has no `[package]` name.
+pub(crate) fn crates(root: &Path) -> Result<Vec<Crate>> {
+    let mut found = Vec::new();
+    for dir in sorted_entries(&root.join("crates"))? {
+        let manifest = dir.join("Cargo.toml");
+        if !dir.is_dir() || !manifest.is_file() {
+            continue;
+        }
+        let text = read(&manifest)?;
+        let package = package_name(&text)
+            .ok_or_else(|| format!("{}: no `name = \"...\"` in [package]", rel(root, &manifest)))?;
+        found.push(Crate {
+            dir: file_name(&dir),
+            package,
+            path: dir,
+        });
+    }
+    Ok(found)
+}
+
+/// The `name` of a manifest's `[package]` table.
+pub(crate) fn package_name(manifest: &str) -> Option<String> {
+    let mut in_package = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_package = line == "[package]";
+            continue;
+        }
+        if !in_package {
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("name") else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.split('#').next().unwrap_or_default().trim();
+        let name = value.trim_matches(|c| c == '"' || c == '\'');
+        if !name.is_empty() {
+            return Some(name.to_owned());
+        }
+    }
+    None
+}
+
+/// One example program found on disk.
+#[derive(Debug, Clone)]
+pub(crate) struct Example {
+    /// The crate (folder and package) it belongs to.
+    pub(crate) krate: Crate,
+    /// The example name, i.e. the file stem (`cargo run --example NAME`).
+    pub(crate) name: String,
+    /// `crates/<crate>/examples/<name>.txt`, the golden transcript (which may not exist yet).
+    pub(crate) golden: PathBuf,
+}
+
+/// Every `crates/*/examples/*.rs` of every crate, in crate order, then by name.
+///
+/// # Errors
+/// When a folder cannot be read.
+pub(crate) fn examples(root: &Path) -> Result<Vec<Example>> {
+    let mut found = Vec::new();
+    for krate in crates(root)? {
+        let dir = krate.path.join("examples");
+        if !dir.is_dir() {
+            continue;
+        }
+        for source in sorted_entries(&dir)? {
+            if !source.is_file() || source.extension().is_none_or(|ext| ext != "rs") {
+                continue;
+            }
+            let Some(name) = source.file_stem().and_then(|stem| stem.to_str()) else {
+                continue;
+            };
+            let name = name.to_owned();
+            let golden = source.with_extension("txt");
+            found.push(Example {
+                krate: krate.clone(),
+                name,
+                golden,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The entries of a folder, sorted so every listing the xtask prints is stable.
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries =
+        fs::read_dir(dir).map_err(|error| format!("cannot read {}: {error}", dir.display()))?;
+    let mut paths = entries
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<io::Result<Vec<_>>>()?;
+    paths.sort();
+    Ok(paths)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads a UTF-8 file, naming it in the error.
+///
+/// # Errors
+/// When the file is missing, unreadable or not UTF-8.
+pub(crate) fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path)
+        .map_err(|error| format!("cannot read {}: {error}", path.display()).into())
+}
+
+/// Writes a file, naming it in the error.
+///
+/// # Errors
+/// When the file cannot be written.
+pub(crate) fn write(path: &Path, contents: &str) -> Result<()> {
+    fs::write(path, contents)
+        .map_err(|error| format!("cannot write {}: {error}", path.display()).into())
+}
+
+/// A path relative to the root, with `/` separators, for messages.
+pub(crate) fn rel(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Seconds with one decimal, the way step timings are printed (`12.3s`).
+pub(crate) fn secs(duration: Duration) -> String {
+    format!("{:.1}s", duration.as_secs_f64())
+}
+
+/// Seconds with two decimals, for the short runs of single examples (`0.04s`).
+pub(crate) fn secs2(duration: Duration) -> String {
+    format!("{:.2}s", duration.as_secs_f64())
+}
+
+/// Indents every line of `text`.
+pub(crate) fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|line| format!("{by}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Counts checks; every step, example and pattern is one check.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    pub(crate) passed: usize,
+    pub(crate) failed: usize,
+}
+
+impl Tally {
+    /// Records one check.
+    pub(crate) fn record(&mut self, ok: bool) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+    }
+
+    /// True when nothing failed.
+    pub(crate) fn ok(&self) -> bool {
+        self.failed == 0
+    }
+
+    /// The summary line every checking subcommand ends with.
+    pub(crate) fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed, self.failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_name_is_read_from_the_package_table() {
+        let manifest = "[workspace]\nname = \"no\"\n\n[package]\n# comment\nname = \"concurrency-control\" # why\nversion = \"1\"\n\n[dependencies]\nname = \"no\"\n";
+        assert_eq!(
+            package_name(manifest).as_deref(),
+            Some("concurrency-control")
+        );
+        assert_eq!(package_name("[dependencies]\nname = \"x\"\n"), None);
+    }
+
+    #[test]
+    fn rel_uses_forward_slashes_under_the_root() {
+        let root = Path::new("/r");
+        assert_eq!(rel(root, Path::new("/r/docs/basics.md")), "docs/basics.md");
+    }
+}
