@@ -1,0 +1,56 @@
+//! Batches: 25 items in batches of 10, 0.1 s each: 3 batches, done at +0.300s. When one item of
+//! each batch is slow, fixed batches wait for it while a sliding window of 10 keeps going.
+//!
+//! Run: `cargo run --example batches`
+//!
+//! Expected output (the golden transcript `batches.txt` beside this file).
+
+use std::time::Duration;
+
+use concurrency_control::{in_batches, sliding_window};
+use testing::Transcript;
+
+// ANCHOR: process
+/// Item 1 of each ten takes 0.5 s, the others 0.1 s.
+async fn process(item: u32) -> u32 {
+    let ms = if item % 10 == 1 { 500 } else { 100 };
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    item * 2
+}
+// ANCHOR_END: process
+
+fn main() -> anyhow::Result<()> {
+    testing::run_example(run)
+}
+
+async fn run(t: Transcript) -> anyhow::Result<()> {
+    // ANCHOR: main
+    t.line("25 items, batches of 10, 0.1s each");
+    let out = in_batches(1..=25, 10, |item| {
+        let t = t.clone();
+        async move {
+            if item % 10 == 1 {
+                t.line(format!("batch starting at item {item}"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            item * 2
+        }
+    })
+    .await?;
+    t.line(format!("{} results", out.len()));
+
+    let start = tokio::time::Instant::now();
+    in_batches(1..=25, 10, process).await?;
+    t.line(format!(
+        "one slow item per batch: fixed batches took {:?}",
+        start.elapsed()
+    ));
+    let start = tokio::time::Instant::now();
+    sliding_window(1..=25, 10, process).await?;
+    t.line(format!(
+        "same items, sliding window of 10: {:?}",
+        start.elapsed()
+    ));
+    // ANCHOR_END: main
+    Ok(())
+}

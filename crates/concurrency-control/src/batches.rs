@@ -1,0 +1,120 @@
+//! Batches: process items in fixed groups, each group concurrently, one group after another.
+//!
+//! # Python
+//! ```python
+//! for i in range(0, len(items), 10):
+//!     batch = items[i:i + 10]
+//!     results += await asyncio.gather(*(process(x) for x in batch))
+//! ```
+//!
+//! # Rust
+//! [`in_batches`] is that loop: `chunks(size)`, then `join_all` per chunk. A batch ends with its
+//! slowest item, so one slow item idles the other `size - 1` slots. [`sliding_window`] keeps
+//! `size` items in flight at all times (`buffered`): same bound, no idle slots, same output order.
+//!
+//! # Differences
+//! - Futures are lazy, so a chunk of futures does nothing until `join_all` polls it: no work
+//!   starts early, as it would with tasks created up front.
+//!
+//! # Pitfalls
+//! - Fixed batches are right when the other side wants groups (a bulk API, a transaction); for a
+//!   plain concurrency bound the sliding window is faster.
+//!
+//! # In production
+//! `StreamExt::chunks` / tokio-stream's `chunks_timeout` for batches from a stream;
+//! `buffered` / `buffer_unordered` for a bound.
+
+use std::future::Future;
+
+use futures::stream::{self, StreamExt};
+
+/// A batch size of 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the batch size must be at least 1")]
+pub struct BatchSizeError;
+
+// ANCHOR: in_batches
+/// Processes `items` in batches of `size`: each batch concurrently, batches in sequence. Outputs
+/// keep input order.
+///
+/// # Errors
+/// [`BatchSizeError`] when `size` is 0.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), concurrency_control::BatchSizeError> {
+/// let start = tokio::time::Instant::now();
+/// let out = concurrency_control::in_batches(1..=25, 10, |n| async move {
+///     tokio::time::sleep(Duration::from_millis(100)).await;
+///     n
+/// })
+/// .await?;
+/// assert_eq!(out.len(), 25);
+/// assert_eq!(start.elapsed(), Duration::from_millis(300)); // 3 batches
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// A drop loses the running batch's work and every output so far.
+pub async fn in_batches<I, F, Fut>(
+    items: I,
+    size: usize,
+    mut f: F,
+) -> Result<Vec<Fut::Output>, BatchSizeError>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future,
+{
+    if size == 0 {
+        return Err(BatchSizeError);
+    }
+    let mut outputs = Vec::new();
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let batch: Vec<_> = items.by_ref().take(size).map(&mut f).collect();
+        outputs.extend(futures::future::join_all(batch).await);
+    }
+    Ok(outputs)
+}
+// ANCHOR_END: in_batches
+
+// ANCHOR: sliding_window
+/// Processes `items` with `size` in flight at all times; outputs keep input order.
+///
+/// Items finish in any order (`buffer_unordered`) and are put back in input order at the end:
+/// `buffered` would keep a finished item's slot busy until every item before it is done.
+///
+/// # Errors
+/// [`BatchSizeError`] when `size` is 0.
+///
+/// # Cancel safety
+/// As [`in_batches`].
+pub async fn sliding_window<I, F, Fut>(
+    items: I,
+    size: usize,
+    mut f: F,
+) -> Result<Vec<Fut::Output>, BatchSizeError>
+where
+    I: IntoIterator,
+    F: FnMut(I::Item) -> Fut,
+    Fut: Future,
+{
+    if size == 0 {
+        return Err(BatchSizeError);
+    }
+    let mut outputs: Vec<_> = stream::iter(items.into_iter().enumerate())
+        .map(|(index, item)| {
+            let future = f(item);
+            async move { (index, future.await) }
+        })
+        .buffer_unordered(size)
+        .collect()
+        .await;
+    outputs.sort_unstable_by_key(|(index, _)| *index);
+    Ok(outputs.into_iter().map(|(_, output)| output).collect())
+}
+// ANCHOR_END: sliding_window

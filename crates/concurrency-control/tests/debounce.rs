@@ -1,0 +1,119 @@
+//! The debouncer (★ defect 7): the delayed call really runs, once, after the quiet period, with
+//! the latest value; drop stops the task and shutdown flushes.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use concurrency_control::Debouncer;
+use tokio::time::{Instant, sleep};
+
+type Saves = Arc<Mutex<Vec<(u32, Duration)>>>;
+
+fn recorder(
+    start: Instant,
+) -> (
+    Saves,
+    impl FnMut(u32) -> std::future::Ready<()> + Send + 'static,
+) {
+    let saves: Saves = Arc::default();
+    let record = Arc::clone(&saves);
+    let action = move |value| {
+        record
+            .lock()
+            .expect("not poisoned")
+            .push((value, start.elapsed()));
+        std::future::ready(())
+    };
+    (saves, action)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_burst_runs_the_action_once_after_the_quiet_period_with_the_latest_value() {
+    let start = Instant::now();
+    let (saves, action) = recorder(start);
+    let debouncer = Debouncer::new(Duration::from_millis(300), action);
+    for value in 1..=5 {
+        debouncer.call(value);
+        sleep(Duration::from_millis(100)).await;
+    }
+    sleep(Duration::from_secs(2)).await;
+    // Last call at +0.4 s, quiet 0.3 s: it ran, once, at +0.7 s.
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(5, Duration::from_millis(700))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn separate_bursts_run_separately_and_silence_runs_nothing() {
+    let start = Instant::now();
+    let (saves, action) = recorder(start);
+    let debouncer = Debouncer::new(Duration::from_millis(100), action);
+    sleep(Duration::from_secs(1)).await;
+    assert!(saves.lock().expect("not poisoned").is_empty());
+    debouncer.call(1);
+    sleep(Duration::from_millis(500)).await;
+    debouncer.call(2);
+    sleep(Duration::from_millis(500)).await;
+    let ms = Duration::from_millis;
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(1, ms(1_100)), (2, ms(1_600))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_during_a_slow_action_waits_its_turn_and_is_not_lost() {
+    let start = Instant::now();
+    let runs: Saves = Arc::default();
+    let record = Arc::clone(&runs);
+    let debouncer = Debouncer::new(Duration::from_millis(100), move |value: u32| {
+        let record = Arc::clone(&record);
+        async move {
+            sleep(Duration::from_millis(500)).await;
+            record
+                .lock()
+                .expect("not poisoned")
+                .push((value, start.elapsed()));
+        }
+    });
+    debouncer.call(1);
+    sleep(Duration::from_millis(200)).await; // the action for 1 runs from +0.1 s to +0.6 s
+    debouncer.call(2);
+    sleep(Duration::from_secs(2)).await;
+    let ms = Duration::from_millis;
+    assert_eq!(
+        *runs.lock().expect("not poisoned"),
+        [(1, ms(600)), (2, ms(1_200))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_runs_a_pending_call_at_once() {
+    let start = Instant::now();
+    let (saves, action) = recorder(start);
+    let debouncer = Debouncer::new(Duration::from_secs(10), action);
+    debouncer.call(9);
+    sleep(Duration::from_millis(50)).await;
+    debouncer.shutdown().await;
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(9, Duration::from_millis(50))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_debouncer_stops_its_task() {
+    let start = Instant::now();
+    let (saves, action) = recorder(start);
+    let debouncer = Debouncer::new(Duration::from_millis(100), action);
+    debouncer.call(1);
+    drop(debouncer);
+    sleep(Duration::from_secs(1)).await;
+    assert!(
+        saves.lock().expect("not poisoned").is_empty(),
+        "the task was aborted"
+    );
+    // The action (and what it captured) was dropped with the task.
+    assert_eq!(Arc::strong_count(&saves), 1);
+}

@@ -1,0 +1,181 @@
+//! Micro-batching (★ defect 6): flush by size or by time, each caller gets its own answer, a
+//! duplicate key does not deadlock, and batch calls do not run serialised under a lock.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use concurrency_control::{BatchError, MicroBatcher, MicroBatcherConfig, MicroBatcherError};
+use tokio::time::{Instant, sleep};
+
+type Calls = Arc<Mutex<Vec<(Vec<u32>, Duration)>>>;
+
+fn config(max_size: usize, max_delay_ms: u64) -> MicroBatcherConfig {
+    MicroBatcherConfig {
+        max_size,
+        max_delay: Duration::from_millis(max_delay_ms),
+        queue: 64,
+    }
+}
+
+/// A batch API that records each call and answers `key * 10` after `latency`.
+fn batcher(
+    config: MicroBatcherConfig,
+    latency: Duration,
+) -> (MicroBatcher<u32, u32, String>, Calls) {
+    let calls: Calls = Arc::default();
+    let record = Arc::clone(&calls);
+    let start = Instant::now();
+    let batcher = MicroBatcher::new(config, move |keys: Vec<u32>| {
+        record
+            .lock()
+            .expect("not poisoned")
+            .push((keys.clone(), start.elapsed()));
+        async move {
+            sleep(latency).await;
+            Ok(keys
+                .into_iter()
+                .map(|k| (k, k * 10))
+                .collect::<HashMap<_, _>>())
+        }
+    })
+    .expect("valid config");
+    (batcher, calls)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_full_batch_flushes_at_once_and_each_caller_gets_its_own_answer() {
+    let (batcher, calls) = batcher(config(3, 1_000), Duration::from_millis(100));
+    let start = Instant::now();
+    let (a, b, c) = tokio::join!(batcher.call(1), batcher.call(2), batcher.call(3));
+    assert_eq!((a, b, c), (Ok(10), Ok(20), Ok(30)));
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_millis(100),
+        "no wait for max_delay"
+    );
+    assert_eq!(
+        *calls.lock().expect("not poisoned"),
+        [(vec![1, 2, 3], Duration::ZERO)]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_partial_batch_flushes_after_max_delay() {
+    let (batcher, calls) = batcher(config(10, 50), Duration::from_millis(100));
+    let start = Instant::now();
+    let (a, b) = tokio::join!(batcher.call(1), async {
+        sleep(Duration::from_millis(20)).await;
+        batcher.call(2).await
+    });
+    assert_eq!((a, b), (Ok(10), Ok(20)));
+    assert_eq!(start.elapsed(), Duration::from_millis(150));
+    assert_eq!(
+        *calls.lock().expect("not poisoned"),
+        [(vec![1, 2], Duration::from_millis(50))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_duplicate_key_is_asked_once_and_both_callers_are_answered() {
+    let (batcher, calls) = batcher(config(3, 50), Duration::from_millis(10));
+    let answers = tokio::time::timeout(Duration::from_secs(5), async {
+        tokio::join!(batcher.call(4), batcher.call(4), batcher.call(5))
+    })
+    .await
+    .expect("no deadlock");
+    assert_eq!(answers, (Ok(40), Ok(40), Ok(50)));
+    assert_eq!(calls.lock().expect("not poisoned")[0].0, [4, 5]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn batch_calls_overlap_instead_of_running_under_a_lock() {
+    // Two full batches, each call taking 1 s: both answered at +1 s, not +2 s.
+    let (batcher, calls) = batcher(config(2, 1_000), Duration::from_secs(1));
+    let start = Instant::now();
+    let answers = futures::future::join_all((1..=4).map(|k| batcher.call(k))).await;
+    assert_eq!(answers, [Ok(10), Ok(20), Ok(30), Ok(40)]);
+    assert_eq!(start.elapsed(), Duration::from_secs(1));
+    assert_eq!(calls.lock().expect("not poisoned").len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_batch_reaches_every_caller_and_a_missing_key_is_reported() {
+    let failing = MicroBatcher::<u32, u32, String>::new(config(2, 10), |_keys| async {
+        Err("bulk api down".to_owned())
+    })
+    .expect("valid config");
+    let (a, b) = tokio::join!(failing.call(1), failing.call(2));
+    let down = Err(BatchError::Failed("bulk api down".to_owned()));
+    assert_eq!((a, b), (down.clone(), down));
+
+    let partial = MicroBatcher::<u32, u32, String>::new(config(2, 10), |keys| async move {
+        Ok(keys
+            .into_iter()
+            .filter(|k| k % 2 == 0)
+            .map(|k| (k, k))
+            .collect())
+    })
+    .expect("valid config");
+    let (a, b) = tokio::join!(partial.call(1), partial.call(2));
+    assert_eq!((a, b), (Err(BatchError::Missing), Ok(2)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_flushes_a_partial_batch_at_once() {
+    let (batcher, calls) = batcher(config(10, 60_000), Duration::from_millis(10));
+    // The caller gives up after 5 ms, but its request is already queued.
+    let gave_up = tokio::time::timeout(Duration::from_millis(5), batcher.call(1)).await;
+    assert!(gave_up.is_err());
+    let start = Instant::now();
+    batcher.shutdown().await;
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_millis(10),
+        "flushed now, not after 60 s"
+    );
+    assert_eq!(
+        *calls.lock().expect("not poisoned"),
+        [(vec![1], Duration::from_millis(5))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_the_batcher_aborts_its_running_batches() {
+    let alive = Arc::new(());
+    let token = Arc::clone(&alive);
+    let batcher = MicroBatcher::<u32, u32, String>::new(config(1, 10), move |keys| {
+        let token = Arc::clone(&token);
+        async move {
+            let _held = token;
+            sleep(Duration::from_secs(10)).await;
+            Ok(keys.into_iter().map(|k| (k, k)).collect())
+        }
+    })
+    .expect("valid config");
+    let gave_up = tokio::time::timeout(Duration::from_millis(5), batcher.call(1)).await;
+    assert!(gave_up.is_err());
+    assert_eq!(Arc::strong_count(&alive), 3, "the batch is running");
+    drop(batcher);
+    tokio::task::yield_now().await;
+    assert_eq!(Arc::strong_count(&alive), 1, "flusher and batch are gone");
+}
+
+#[tokio::test]
+async fn a_batch_size_or_queue_of_zero_is_an_error() {
+    let echo = |keys: Vec<u32>| async move {
+        Ok::<_, ()>(keys.into_iter().map(|k| (k, k)).collect::<HashMap<_, _>>())
+    };
+    assert_eq!(
+        MicroBatcher::new(config(0, 10), echo).err(),
+        Some(MicroBatcherError::ZeroSize)
+    );
+    let no_queue = MicroBatcherConfig {
+        queue: 0,
+        ..config(1, 10)
+    };
+    assert_eq!(
+        MicroBatcher::new(no_queue, echo).err(),
+        Some(MicroBatcherError::ZeroQueue)
+    );
+}
