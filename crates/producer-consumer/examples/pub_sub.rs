@@ -1,0 +1,75 @@
+//! Publish and subscribe: a ticker publishes 10 prices 0.1 s apart to three subscribers, each
+//! keeping at most 3 unread. Two keep up; the slow one (0.35 s per message) lags, is told how
+//! many it missed, and carries on. The publisher never waits.
+//!
+//! Run: `cargo run --example pub_sub`
+//!
+//! Expected output (the golden transcript `pub_sub.txt` beside this file):
+//! ```text
+//! [+0.000s] slow got price 100
+//! ...
+//! ```
+
+use std::time::Duration;
+
+use producer_consumer::pub_sub::{self, Delivery, Subscriber};
+use testing::Transcript;
+use tokio::task::JoinSet;
+use tokio::time::sleep;
+
+// ANCHOR: subscriber
+async fn subscriber(
+    t: Transcript,
+    name: &'static str,
+    mut rx: Subscriber<u32>,
+    work: Duration,
+) -> String {
+    let (mut got, mut missed) = (0, 0);
+    while let Some(delivery) = rx.recv().await {
+        match delivery {
+            Delivery::Message(price) => {
+                got += 1;
+                if name == "slow" {
+                    t.line(format!("{name} got price {price}"));
+                }
+                sleep(work).await;
+            }
+            Delivery::Missed(n) => {
+                missed += n;
+                t.line(format!("{name} lagged: {n} missed"));
+            }
+        }
+    }
+    format!("{name}: {got} received, {missed} missed")
+}
+// ANCHOR_END: subscriber
+
+fn main() -> anyhow::Result<()> {
+    testing::run_example(run)
+}
+
+async fn run(t: Transcript) -> anyhow::Result<()> {
+    // ANCHOR: main
+    let publisher = pub_sub::channel(3)?;
+    let mut subscribers = JoinSet::new();
+    for (name, work) in [("fast-1", 10), ("fast-2", 50), ("slow", 350)] {
+        let rx = publisher.subscribe();
+        subscribers.spawn(subscriber(t.clone(), name, rx, Duration::from_millis(work)));
+    }
+    for price in 100..110 {
+        publisher.publish(price); // never waits, whoever is slow
+        sleep(Duration::from_millis(100)).await;
+    }
+    t.line("publisher done: 10 prices in 1s");
+    drop(publisher); // subscribers read what is left, then see the end
+    let mut summary = Vec::new();
+    while let Some(joined) = subscribers.join_next().await {
+        summary.push(joined?);
+    }
+    summary.sort();
+    for line in summary {
+        t.line(line);
+    }
+    // ANCHOR_END: main
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! Actor: a task that owns some state and serves commands from a queue; callers hold a cheap,
+//! cloneable handle and get replies on a oneshot channel. The actor stops when the last handle
+//! drops.
+//!
+//! # Python
+//! ```python
+//! async def counters(inbox):
+//!     state = {}
+//!     while (command := await inbox.get()) is not None:
+//!         op, key, delta, reply = command
+//!         state[key] = state.get(key, 0) + delta
+//!         reply.set_result(state[key])       # a Future per request
+//!
+//! reply = asyncio.get_running_loop().create_future()
+//! await inbox.put(("add", "home", 1, reply)); print(await reply)
+//! ```
+//!
+//! # Rust
+//! [`Counters`] is the handle: each method sends a command carrying a
+//! `tokio::sync::oneshot::Sender` for the reply and awaits the matching receiver. The actor task
+//! owns its `BTreeMap` outright, so no lock is needed: commands are applied one at a time in
+//! arrival order. The command queue is bounded, so a flood of callers waits instead of piling
+//! up. When every handle is dropped, the queue ends, the actor returns its final state through
+//! the `JoinHandle` [`Counters::spawn`] gave back.
+//!
+//! # Differences
+//! - The state is owned by one task and never shared: the borrow checker, not discipline, keeps
+//!   other tasks out.
+//! - Shutdown is a drop. No "stop" command is needed, and a forgotten one cannot leave the actor
+//!   running.
+//! - A caller cancelled while waiting for its reply drops the oneshot receiver; the actor's
+//!   reply then fails and is ignored, but the command has been applied.
+//!
+//! # Pitfalls
+//! - An actor awaiting a reply from itself (a command handler calling its own handle) deadlocks;
+//!   keep handlers synchronous, or spawn.
+//! - Holding a handle in the actor's own state keeps it alive forever.
+//!
+//! # See also
+//! mini-redis's `Db` (a shared `Mutex` instead of an actor) for the other way to share state.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::bounded_queue::ZeroCapacity;
+
+/// The actor is gone: its task panicked, or its runtime shut down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the actor has stopped")]
+pub struct ActorStopped;
+
+/// The commands the actor understands; each carries where to send its reply.
+enum Command {
+    Add {
+        key: String,
+        delta: i64,
+        reply: oneshot::Sender<i64>,
+    },
+    Get {
+        key: String,
+        reply: oneshot::Sender<Option<i64>>,
+    },
+}
+
+/// A handle to a counters actor; clones talk to the same actor. See the [module docs](self).
+#[derive(Clone)]
+pub struct Counters {
+    commands: mpsc::Sender<Command>,
+}
+
+impl Counters {
+    // ANCHOR: spawn
+    /// Spawns the actor with a command queue of `capacity` and returns a handle, plus the task
+    /// that returns the final counts once every handle is dropped.
+    ///
+    /// # Errors
+    /// [`ZeroCapacity`] when `capacity` is 0.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime (it spawns the actor).
+    ///
+    /// # Examples
+    /// ```
+    /// use producer_consumer::actor::Counters;
+    /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let (counters, actor) = Counters::spawn(8)?;
+    /// assert_eq!(counters.add("home", 1).await?, 1);
+    /// assert_eq!(counters.add("home", 2).await?, 3);
+    /// assert_eq!(counters.get("about").await?, None);
+    /// drop(counters); // the last handle: the actor stops
+    /// let last = actor.await?;
+    /// assert_eq!(last["home"], 3);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn spawn(
+        capacity: usize,
+    ) -> Result<(Counters, JoinHandle<BTreeMap<String, i64>>), ZeroCapacity> {
+        if capacity == 0 {
+            return Err(ZeroCapacity);
+        }
+        let (commands, mut inbox) = mpsc::channel(capacity);
+        let actor = tokio::spawn(async move {
+            let mut counts = BTreeMap::new();
+            // `recv` returns `None` once every handle (every `Sender`) is dropped.
+            while let Some(command) = inbox.recv().await {
+                match command {
+                    Command::Add { key, delta, reply } => {
+                        let count = counts.entry(key).or_insert(0);
+                        *count += delta;
+                        // The caller may have given up waiting; the add stands either way.
+                        let _ = reply.send(*count);
+                    }
+                    Command::Get { key, reply } => {
+                        let _ = reply.send(counts.get(&key).copied());
+                    }
+                }
+            }
+            counts
+        });
+        Ok((Counters { commands }, actor))
+    }
+    // ANCHOR_END: spawn
+
+    // ANCHOR: add
+    /// Adds `delta` to the counter `key` (from 0) and returns the new count.
+    ///
+    /// # Errors
+    /// [`ActorStopped`] when the actor is gone.
+    ///
+    /// # Cancel safety
+    /// Not cancel safe: dropped after the command was queued, the add still happens but its
+    /// result is lost.
+    pub async fn add(&self, key: &str, delta: i64) -> Result<i64, ActorStopped> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::Add {
+            key: key.to_owned(),
+            delta,
+            reply,
+        };
+        self.commands
+            .send(command)
+            .await
+            .map_err(|_| ActorStopped)?;
+        answer.await.map_err(|_| ActorStopped)
+    }
+    // ANCHOR_END: add
+
+    /// The counter `key`, or `None` if nothing was ever added to it.
+    ///
+    /// # Errors
+    /// [`ActorStopped`] when the actor is gone.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: a read changes nothing.
+    pub async fn get(&self, key: &str) -> Result<Option<i64>, ActorStopped> {
+        let (reply, answer) = oneshot::channel();
+        let command = Command::Get {
+            key: key.to_owned(),
+            reply,
+        };
+        self.commands
+            .send(command)
+            .await
+            .map_err(|_| ActorStopped)?;
+        answer.await.map_err(|_| ActorStopped)
+    }
+}
+
+impl fmt::Debug for Counters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Counters")
+            .field("closed", &self.commands.is_closed())
+            .finish()
+    }
+}

@@ -1,0 +1,31 @@
+//! Producer-consumer patterns for asyncio programmers: bounded queues and backpressure, clean
+//! completion, a joinable queue that cannot hang, many consumers, worker pools, pipelines,
+//! publish/subscribe, actors, and a bridge from threads to async code.
+//!
+//! Each module is one pattern of the catalogue: its docs give the asyncio version, the tokio
+//! idiom, the differences that bite and the pitfalls; `cargo run --example <module>` plays its
+//! scenario; `docs/producer-consumer.md` reads beside it.
+//!
+//! The queue, the worker pool and the bridge are built on `async-channel`, whose receivers clone
+//! (a multi-producer, multi-consumer queue); the rest use tokio's own channels.
+#![warn(missing_docs)]
+
+pub mod actor;
+pub mod bounded_queue;
+pub mod completion;
+pub mod joinable_queue;
+pub mod many_consumers;
+pub mod pipeline;
+pub mod pub_sub;
+pub mod sync_bridge;
+pub mod worker_pool;
+
+pub use actor::Counters;
+pub use bounded_queue::{Closed, Receiver, Sender, ZeroCapacity, channel};
+pub use completion::run_to_completion;
+pub use joinable_queue::JoinableQueue;
+pub use many_consumers::SharedReceiver;
+pub use pipeline::Pipeline;
+pub use pub_sub::Publisher;
+pub use sync_bridge::spawn_feeder;
+pub use worker_pool::WorkerPool;

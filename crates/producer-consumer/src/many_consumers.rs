@@ -1,0 +1,126 @@
+//! Many consumers: N workers take items from one queue, each item going to exactly one of them.
+//!
+//! # Python
+//! ```python
+//! queue = asyncio.Queue(maxsize=8)
+//! workers = [asyncio.create_task(worker(queue, n)) for n in range(4)]  # several get() loops
+//! ```
+//!
+//! # Rust
+//! `tokio::sync::mpsc` is multi-producer, *single*-consumer: its `Receiver` does not implement
+//! `Clone` and `recv` takes `&mut self`, so the type system stops a second consumer. Two ways to
+//! have many:
+//! - an MPMC channel whose receiver clones: [`bounded_queue::channel`](crate::bounded_queue::channel)
+//!   (built on `async-channel`);
+//! - a shared receiver: the one `mpsc::Receiver` behind a `tokio::sync::Mutex`, which is
+//!   [`SharedReceiver`]. A consumer holds the lock only while it waits for the next item, never
+//!   while it processes one.
+//!
+//! # Differences
+//! - In asyncio any number of coroutines may call `queue.get()` on one queue; in tokio the choice
+//!   of channel decides whether that compiles.
+//! - The shared receiver's lock is a tokio mutex on purpose: it is held across `recv().await`,
+//!   which a `std::sync::Mutex` guard must never be.
+//!
+//! # Pitfalls
+//! - Holding the lock while processing (`let mut rx = shared.lock().await; while let Some(x) =
+//!   rx.recv().await { work(x).await }`) makes the first consumer take every item:
+//!   `holding_the_lock_while_working_serialises_the_consumers` in `tests/many_consumers.rs`.
+//!
+//! # See also
+//! [`worker_pool`](crate::worker_pool) for workers with results.
+
+use std::fmt;
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, mpsc};
+
+use crate::bounded_queue::ZeroCapacity;
+
+// ANCHOR: shared_receiver
+/// One `tokio::sync::mpsc::Receiver` shared by many consumers. Clones share the receiver; each
+/// item goes to exactly one caller of [`recv`](SharedReceiver::recv).
+pub struct SharedReceiver<T> {
+    inner: Arc<Mutex<mpsc::Receiver<T>>>,
+}
+
+impl<T> SharedReceiver<T> {
+    /// Shares `receiver` between consumers.
+    pub fn new(receiver: mpsc::Receiver<T>) -> SharedReceiver<T> {
+        SharedReceiver {
+            inner: Arc::new(Mutex::new(receiver)),
+        }
+    }
+
+    /// Takes the next item; `None` once every sender is gone and the queue is drained.
+    ///
+    /// The lock is held only while waiting for an item and released before the item is returned,
+    /// so consumers process items in parallel. Waiting consumers are served in the order they
+    /// asked (tokio's mutex is fair).
+    ///
+    /// # Cancel safety
+    /// Cancel safe: dropping the future while it waits for the lock or for an item loses nothing
+    /// (`mpsc::Receiver::recv` is cancel safe).
+    pub async fn recv(&self) -> Option<T> {
+        self.inner.lock().await.recv().await
+    }
+}
+// ANCHOR_END: shared_receiver
+
+impl<T> Clone for SharedReceiver<T> {
+    fn clone(&self) -> Self {
+        SharedReceiver {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<T> fmt::Debug for SharedReceiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedReceiver").finish_non_exhaustive()
+    }
+}
+
+/// A `tokio::sync::mpsc` channel of `capacity` whose receiver many consumers share.
+///
+/// # Errors
+/// [`ZeroCapacity`] when `capacity` is 0 (where `mpsc::channel(0)` would panic).
+///
+/// # Examples
+/// ```
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let (tx, rx) = producer_consumer::many_consumers::shared_channel(8)?;
+/// let consumers: Vec<_> = (0..3)
+///     .map(|_| {
+///         let rx = rx.clone();
+///         tokio::spawn(async move {
+///             let mut taken = 0;
+///             while rx.recv().await.is_some() {
+///                 taken += 1;
+///             }
+///             taken
+///         })
+///     })
+///     .collect();
+/// for item in 0..30 {
+///     tx.send(item).await?;
+/// }
+/// drop(tx);
+/// let mut total = 0;
+/// for consumer in consumers {
+///     total += consumer.await?;
+/// }
+/// assert_eq!(total, 30);
+/// # Ok(())
+/// # }
+/// ```
+pub fn shared_channel<T>(
+    capacity: usize,
+) -> Result<(mpsc::Sender<T>, SharedReceiver<T>), ZeroCapacity> {
+    if capacity == 0 {
+        return Err(ZeroCapacity);
+    }
+    let (tx, rx) = mpsc::channel(capacity);
+    Ok((tx, SharedReceiver::new(rx)))
+}

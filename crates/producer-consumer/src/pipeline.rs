@@ -1,0 +1,220 @@
+//! Pipeline: stages joined by bounded channels (parse → enrich → store). Closing the input
+//! shuts the stages down one after the other; a failing stage stops the pipeline with its error.
+//!
+//! # Python
+//! ```python
+//! async def stage(fn, inbox, outbox):
+//!     while (item := await inbox.get()) is not None:
+//!         await outbox.put(await fn(item))   # raises: the stages around it wait forever
+//!     await outbox.put(None)                 # pass the end downstream
+//! ```
+//!
+//! # Rust
+//! Each [`Pipeline::stage`] is a task that owns its input receiver and its output sender. When
+//! its input ends it returns, which drops its sender, which ends the next stage's input: shutdown
+//! flows downstream with no sentinel. When a stage fails it returns its error, which drops both
+//! ends: the next stage drains and stops, the previous stage's `send` fails and it stops, and
+//! [`Pipeline::join`] returns the error. Nothing waits forever.
+//!
+//! # Differences
+//! - The end of input is the channel closing, passed on by dropping, not a `None` each stage must
+//!   remember to forward.
+//! - Each stage is a `Send + 'static` task; a stage that owns state (a counter, a connection)
+//!   owns it in its `FnMut` closure.
+//!
+//! # Pitfalls
+//! - A stage that fails while upstream is blocked on a full queue: in asyncio upstream waits
+//!   forever; here its `send` fails once the failed stage's receiver drops
+//!   (`a_failing_stage_stops_the_pipeline_with_its_error` in `tests/pipeline.rs`).
+//! - An unbounded queue between stages lets a fast stage run ahead of a slow one without limit.
+//!
+//! # See also
+//! [`worker_pool`](crate::worker_pool) to run one stage on several workers; `futures`'
+//! `StreamExt::then` for a pipeline on a single task.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+
+use tokio::sync::mpsc;
+use tokio::task::{Id, JoinSet};
+
+use crate::bounded_queue::ZeroCapacity;
+
+/// Why a [`Pipeline`] stopped before its input ended.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError<E> {
+    /// A stage returned an error.
+    #[error("stage {stage} failed")]
+    Failed {
+        /// The stage's name.
+        stage: &'static str,
+        /// The stage's error.
+        #[source]
+        source: E,
+    },
+    /// A stage panicked (or its runtime shut down).
+    #[error("stage {stage} did not finish")]
+    Panicked {
+        /// The stage's name.
+        stage: &'static str,
+    },
+}
+
+/// A bounded channel to feed the first stage: `tokio::sync::mpsc::channel` with capacity 0 as an
+/// error instead of a panic.
+///
+/// # Errors
+/// [`ZeroCapacity`] when `capacity` is 0.
+pub fn channel<T>(capacity: usize) -> Result<(mpsc::Sender<T>, mpsc::Receiver<T>), ZeroCapacity> {
+    if capacity == 0 {
+        return Err(ZeroCapacity);
+    }
+    Ok(mpsc::channel(capacity))
+}
+
+/// A set of stages running as tasks; see the [module docs](self).
+///
+/// # Examples
+/// ```
+/// use producer_consumer::pipeline::{self, Pipeline};
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let mut stages = Pipeline::<std::num::ParseIntError>::new();
+/// let (lines, input) = pipeline::channel(4)?;
+/// let numbers = stages.stage("parse", input, 4, |line: &str| async move { line.parse::<u32>() })?;
+/// let doubled = stages.stage("double", numbers, 4, |n| async move { Ok(n * 2) })?;
+/// let mut total = 0;
+/// stages.sink("sum", doubled, move |n| {
+///     total += n;
+///     async move { Ok(()) }
+/// });
+/// for line in ["1", "2", "3"] {
+///     lines.send(line).await?;
+/// }
+/// drop(lines); // the end of input flows down the stages
+/// assert_eq!(stages.join().await?, ["parse", "double", "sum"]);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Pipeline<E> {
+    stages: JoinSet<(&'static str, Result<(), E>)>,
+    names: HashMap<Id, &'static str>,
+}
+
+impl<E: Send + 'static> Pipeline<E> {
+    /// A pipeline with no stages.
+    pub fn new() -> Pipeline<E> {
+        Pipeline {
+            stages: JoinSet::new(),
+            names: HashMap::new(),
+        }
+    }
+
+    // ANCHOR: stage
+    /// Adds a stage named `name` that applies `f` to each item of `input` and sends each output
+    /// to the returned receiver, which holds at most `capacity` items.
+    ///
+    /// The stage returns when its input ends, when `f` fails, or when the next stage is gone.
+    ///
+    /// # Errors
+    /// [`ZeroCapacity`] when `capacity` is 0.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime (it spawns the stage).
+    pub fn stage<A, B, F, Fut>(
+        &mut self,
+        name: &'static str,
+        mut input: mpsc::Receiver<A>,
+        capacity: usize,
+        mut f: F,
+    ) -> Result<mpsc::Receiver<B>, ZeroCapacity>
+    where
+        A: Send + 'static,
+        B: Send + 'static,
+        F: FnMut(A) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<B, E>> + Send,
+    {
+        let (output, next) = channel(capacity)?;
+        self.spawn(name, async move {
+            while let Some(item) = input.recv().await {
+                // `?`: returning drops `input` and `output`, which stops both neighbours.
+                let out = f(item).await?;
+                if output.send(out).await.is_err() {
+                    // The next stage is gone; it reports its own error if it failed.
+                    break;
+                }
+            }
+            Ok(())
+        });
+        Ok(next)
+    }
+    // ANCHOR_END: stage
+
+    /// Adds the last stage: `f` consumes each item of `input`.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime (it spawns the stage).
+    pub fn sink<A, F, Fut>(&mut self, name: &'static str, mut input: mpsc::Receiver<A>, mut f: F)
+    where
+        A: Send + 'static,
+        F: FnMut(A) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<(), E>> + Send,
+    {
+        self.spawn(name, async move {
+            while let Some(item) = input.recv().await {
+                f(item).await?;
+            }
+            Ok(())
+        });
+    }
+
+    fn spawn(
+        &mut self,
+        name: &'static str,
+        stage: impl Future<Output = Result<(), E>> + Send + 'static,
+    ) {
+        let handle = self.stages.spawn(async move { (name, stage.await) });
+        self.names.insert(handle.id(), name);
+    }
+
+    // ANCHOR: join
+    /// Waits for every stage and returns their names in the order they finished: once the
+    /// input ends, that is the order of the stages.
+    ///
+    /// # Errors
+    /// The first stage failure or panic; the stages still running are aborted.
+    ///
+    /// # Cancel safety
+    /// Dropping the returned future aborts every stage.
+    pub async fn join(mut self) -> Result<Vec<&'static str>, PipelineError<E>> {
+        let mut finished = Vec::new();
+        while let Some(joined) = self.stages.join_next().await {
+            match joined {
+                Ok((stage, Ok(()))) => finished.push(stage),
+                // Returning drops `self.stages`, which aborts the other stages.
+                Ok((stage, Err(source))) => return Err(PipelineError::Failed { stage, source }),
+                Err(error) => {
+                    let stage = self.names.get(&error.id()).copied().unwrap_or("?");
+                    return Err(PipelineError::Panicked { stage });
+                }
+            }
+        }
+        Ok(finished)
+    }
+    // ANCHOR_END: join
+}
+
+impl<E: Send + 'static> Default for Pipeline<E> {
+    fn default() -> Self {
+        Pipeline::new()
+    }
+}
+
+impl<E> fmt::Debug for Pipeline<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("running", &self.stages.len())
+            .finish()
+    }
+}

@@ -1,0 +1,156 @@
+//! Publish and subscribe: one publisher, many subscribers, each subscriber seeing every message;
+//! a subscriber that falls behind loses the oldest messages and is told how many it missed.
+//!
+//! # Python
+//! ```python
+//! subscribers: set[asyncio.Queue] = set()
+//!
+//! def publish(message):
+//!     for queue in subscribers:
+//!         queue.put_nowait(message)   # unbounded: a slow client grows without limit,
+//!                                     # bounded: QueueFull, and the publisher must decide
+//! ```
+//!
+//! # Rust
+//! `tokio::sync::broadcast` keeps one ring of the last `capacity` messages for every subscriber.
+//! [`Publisher::publish`] never waits: a slow subscriber does not slow the others. When a
+//! subscriber falls more than `capacity` messages behind, its oldest messages are overwritten and
+//! its next [`Subscriber::recv`] returns [`Delivery::Missed`] with how many, then carries on from
+//! the oldest message still held.
+//!
+//! # Differences
+//! - Backpressure is deliberately absent: the publisher is never held up by a subscriber, and a
+//!   lagging subscriber learns exactly how much it lost instead of silently skipping it.
+//! - Messages are cloned for every subscriber (`T: Clone`); wrap large ones in `Arc`.
+//! - A subscriber sees only messages published after it subscribed.
+//!
+//! # Pitfalls
+//! - Treating `RecvError::Lagged` as the end of the stream (a `while let Ok(..) = rx.recv()`
+//!   loop) drops a slow subscriber at its first lag; [`Subscriber::recv`] returns `None` only
+//!   when the publisher is gone (`a_lagging_subscriber_is_told_how_many_it_missed`).
+//!
+//! # See also
+//! `tokio::sync::watch` when subscribers need only the latest value.
+
+use std::fmt;
+
+use tokio::sync::broadcast;
+
+/// Bad input to [`channel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PubSubError {
+    /// A capacity of 0 would hold no message.
+    #[error("capacity must be at least 1")]
+    ZeroCapacity,
+    /// tokio's broadcast ring holds at most `usize::MAX / 2` messages.
+    #[error("capacity must be at most usize::MAX / 2")]
+    TooLarge,
+}
+
+/// What a [`Subscriber`] receives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery<T> {
+    /// The next message.
+    Message(T),
+    /// This many messages were overwritten before this subscriber read them.
+    Missed(u64),
+}
+
+/// Creates a publisher whose subscribers each keep up to `capacity` unread messages.
+///
+/// # Errors
+/// [`PubSubError::ZeroCapacity`] or [`PubSubError::TooLarge`].
+///
+/// # Examples
+/// ```
+/// use producer_consumer::pub_sub::{self, Delivery};
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), producer_consumer::pub_sub::PubSubError> {
+/// let publisher = pub_sub::channel(2)?;
+/// let mut slow = publisher.subscribe();
+/// for n in 1..=5 {
+///     publisher.publish(n);
+/// }
+/// drop(publisher);
+/// assert_eq!(slow.recv().await, Some(Delivery::Missed(3)));
+/// assert_eq!(slow.recv().await, Some(Delivery::Message(4)));
+/// assert_eq!(slow.recv().await, Some(Delivery::Message(5)));
+/// assert_eq!(slow.recv().await, None);
+/// # Ok(())
+/// # }
+/// ```
+pub fn channel<T: Clone>(capacity: usize) -> Result<Publisher<T>, PubSubError> {
+    if capacity == 0 {
+        return Err(PubSubError::ZeroCapacity);
+    }
+    if capacity > usize::MAX / 2 {
+        return Err(PubSubError::TooLarge);
+    }
+    let (tx, _) = broadcast::channel(capacity);
+    Ok(Publisher { tx })
+}
+
+/// The publishing end; clones publish to the same subscribers.
+#[derive(Clone)]
+pub struct Publisher<T> {
+    tx: broadcast::Sender<T>,
+}
+
+impl<T: Clone> Publisher<T> {
+    /// Publishes `message` to every current subscriber and returns how many there are. No
+    /// subscribers is not an error: the message is simply not kept.
+    pub fn publish(&self, message: T) -> usize {
+        self.tx.send(message).unwrap_or(0)
+    }
+
+    /// A new subscriber that sees messages published from now on.
+    pub fn subscribe(&self) -> Subscriber<T> {
+        Subscriber {
+            rx: self.tx.subscribe(),
+        }
+    }
+
+    /// The number of subscribers.
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}
+
+impl<T> fmt::Debug for Publisher<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Publisher")
+            .field("subscribers", &self.tx.receiver_count())
+            .finish()
+    }
+}
+
+/// The receiving end of one subscriber.
+pub struct Subscriber<T> {
+    rx: broadcast::Receiver<T>,
+}
+
+impl<T: Clone> Subscriber<T> {
+    // ANCHOR: recv
+    /// The next delivery: a message, or how many messages this subscriber missed by lagging.
+    /// `None` once every [`Publisher`] is gone and the remaining messages are read.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: a message is taken only when the future completes.
+    pub async fn recv(&mut self) -> Option<Delivery<T>> {
+        match self.rx.recv().await {
+            Ok(message) => Some(Delivery::Message(message)),
+            // Lagging is not the end: the receiver has skipped to the oldest message kept.
+            Err(broadcast::error::RecvError::Lagged(missed)) => Some(Delivery::Missed(missed)),
+            Err(broadcast::error::RecvError::Closed) => None,
+        }
+    }
+    // ANCHOR_END: recv
+}
+
+impl<T> fmt::Debug for Subscriber<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Subscriber")
+            .field("unread", &self.rx.len())
+            .finish()
+    }
+}

@@ -1,0 +1,146 @@
+//! Sync to async bridge: a `std::thread` (a blocking reader, a C library's callback thread)
+//! feeds async consumers through a bounded queue, and is held back when they fall behind.
+//!
+//! # Python
+//! ```python
+//! def read_lines(loop, queue):                       # runs in a thread
+//!     for line in open("access.log"):
+//!         asyncio.run_coroutine_threadsafe(queue.put(line), loop).result()
+//!     asyncio.run_coroutine_threadsafe(queue.put(None), loop).result()
+//!
+//! threading.Thread(target=read_lines, args=(loop, queue)).start()
+//! ```
+//!
+//! # Rust
+//! The queue's two ends work on both sides of the boundary: the thread calls
+//! [`Sender::send_blocking`], which parks the thread (not a runtime worker) while the queue is
+//! full; async consumers `recv().await` as usual. [`spawn_feeder`] starts the thread with its own
+//! sender and returns the consumers' [`Receiver`] and a [`Feeder`] whose
+//! [`join`](Feeder::join) awaits the thread without blocking the runtime. The other direction
+//! (async producers, a thread consuming) is [`Receiver::recv_blocking`]; with tokio's `mpsc`
+//! the same pair is `blocking_send` / `blocking_recv`.
+//!
+//! # Differences
+//! - No event loop handle is needed to cross over: the channel is the bridge, and it is
+//!   thread-safe on both ends.
+//! - The end of the feed is the thread returning (its sender drops), not a `None` put on its
+//!   behalf.
+//! - Blocking calls belong on the thread: `send_blocking` or `recv_blocking` on a runtime thread
+//!   stalls every task on it (tokio's own `blocking_send` panics there instead).
+//!
+//! # Pitfalls
+//! - Joining the thread with `JoinHandle::join` inside async code blocks the runtime until the
+//!   thread ends; [`Feeder::join`] moves that wait to tokio's blocking pool.
+//!
+//! # See also
+//! The `basics` crate's blocking work pattern for `spawn_blocking`.
+
+use std::fmt;
+use std::thread;
+
+use crate::bounded_queue::{self, Receiver, Sender};
+
+/// Why [`spawn_feeder`] or [`Feeder::join`] failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BridgeError {
+    /// The capacity was 0.
+    #[error("capacity must be at least 1")]
+    ZeroCapacity,
+    /// The operating system refused the thread.
+    #[error("could not start the feeder thread")]
+    Spawn(#[source] std::io::Error),
+    /// The feeder thread panicked.
+    #[error("the feeder thread panicked")]
+    Panicked,
+}
+
+/// The feeder thread started by [`spawn_feeder`].
+///
+/// Dropping it detaches the thread, which still stops by itself: its next send fails once every
+/// [`Receiver`] is gone.
+pub struct Feeder<R> {
+    thread: thread::JoinHandle<R>,
+}
+
+// ANCHOR: spawn_feeder
+/// Starts a `std::thread` running `produce` with the sending end of a queue of `capacity`, and
+/// returns the receiving end for async consumers.
+///
+/// # Errors
+/// [`BridgeError::ZeroCapacity`], or [`BridgeError::Spawn`] when no thread can be started.
+///
+/// # Examples
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), producer_consumer::sync_bridge::BridgeError> {
+/// let (feeder, rx) = producer_consumer::sync_bridge::spawn_feeder(2, |tx| {
+///     let mut sent = 0;
+///     for n in 1..=5 {
+///         // Blocks this thread, never a runtime worker, while the queue is full.
+///         if tx.send_blocking(n).is_err() {
+///             break;
+///         }
+///         sent += 1;
+///     }
+///     sent
+/// })?;
+/// let mut sum = 0;
+/// while let Some(n) = rx.recv().await {
+///     sum += n;
+/// }
+/// assert_eq!(sum, 15);
+/// assert_eq!(feeder.join().await?, 5);
+/// # Ok(())
+/// # }
+/// ```
+pub fn spawn_feeder<T, R, F>(
+    capacity: usize,
+    produce: F,
+) -> Result<(Feeder<R>, Receiver<T>), BridgeError>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: FnOnce(Sender<T>) -> R + Send + 'static,
+{
+    let (tx, rx) = bounded_queue::channel(capacity).map_err(|_| BridgeError::ZeroCapacity)?;
+    let thread = thread::Builder::new()
+        .name("feeder".into())
+        // `tx` moves into the thread: when `produce` returns, it drops and the queue ends.
+        .spawn(move || produce(tx))
+        .map_err(BridgeError::Spawn)?;
+    Ok((Feeder { thread }, rx))
+}
+// ANCHOR_END: spawn_feeder
+
+impl<R: Send + 'static> Feeder<R> {
+    /// Waits for the thread to return, on tokio's blocking pool so the runtime keeps running.
+    ///
+    /// # Errors
+    /// [`BridgeError::Panicked`] when the thread panicked.
+    ///
+    /// # Panics
+    /// When called outside a tokio runtime.
+    ///
+    /// # Cancel safety
+    /// Dropping the future stops waiting; the thread runs on and stops by itself.
+    pub async fn join(self) -> Result<R, BridgeError> {
+        let thread = self.thread;
+        match tokio::task::spawn_blocking(move || thread.join()).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(_)) | Err(_) => Err(BridgeError::Panicked),
+        }
+    }
+
+    /// Whether the thread has returned.
+    pub fn is_finished(&self) -> bool {
+        self.thread.is_finished()
+    }
+}
+
+impl<R> fmt::Debug for Feeder<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Feeder")
+            .field("finished", &self.thread.is_finished())
+            .finish()
+    }
+}

@@ -1,0 +1,227 @@
+//! Nothing lost, nothing done twice: properties over random numbers of producers and consumers,
+//! capacities, failing items, panicking work or consumers, and producers cancelled at random
+//! virtual times. Every accepted item is processed exactly once or reported as failed; items not
+//! accepted are never processed; shutdown drains everything that was accepted.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex, Once};
+use std::time::Duration;
+
+use producer_consumer::joinable_queue::JoinableQueue;
+use producer_consumer::worker_pool::{self, Panicked, PoolConfig};
+use proptest::prelude::*;
+use tokio::time::{sleep, timeout};
+
+const DELIBERATE: &str = "deliberate panic";
+
+/// Keeps the deliberate panics of these properties off stderr; any other panic (a failed
+/// assertion) is still printed by the default hook.
+fn quiet_deliberate_panics() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let deliberate = info
+                .payload()
+                .downcast_ref::<&str>()
+                .is_some_and(|message| message.starts_with(DELIBERATE));
+            if !deliberate {
+                default(info);
+            }
+        }));
+    });
+}
+
+fn paused_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .expect("a runtime")
+}
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    producers: Vec<(u32, Option<u64>)>, // items to put, cancel after this many ms
+    consumers: usize,
+    capacity: usize,
+    fail_every: u32,
+    panic_every: u32,
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        proptest::collection::vec((0u32..20, proptest::option::of(0u64..300)), 1..5),
+        1usize..5,
+        1usize..8,
+        2u32..7,
+        2u32..7,
+    )
+        .prop_map(
+            |(producers, consumers, capacity, fail_every, panic_every)| Scenario {
+                producers,
+                consumers,
+                capacity,
+                fail_every,
+                panic_every,
+            },
+        )
+}
+
+/// What a given item does: 10 to 50 ms of work, then succeeds, fails or panics.
+fn cost(item: u32) -> Duration {
+    Duration::from_millis(u64::from(item % 5 + 1) * 10)
+}
+
+type Shared<T> = Arc<Mutex<T>>;
+
+fn lock<T>(shared: &Shared<T>) -> std::sync::MutexGuard<'_, T> {
+    shared.lock().expect("no test thread panics holding it")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn the_worker_pool_loses_nothing_and_repeats_nothing(s in scenario()) {
+        quiet_deliberate_panics();
+        paused_runtime().block_on(async {
+            let processed: Shared<BTreeMap<u32, usize>> = Shared::default();
+            let accepted: Shared<BTreeMap<u64, u32>> = Shared::default();
+            let config = PoolConfig { workers: s.consumers, capacity: s.capacity };
+            let (fail_every, panic_every) = (s.fail_every, s.panic_every);
+            let seen = Arc::clone(&processed);
+            let (pool, mut results) = worker_pool::spawn(config, move |item: u32| {
+                let seen = Arc::clone(&seen);
+                async move {
+                    *lock(&seen).entry(item).or_default() += 1;
+                    sleep(cost(item)).await;
+                    if item % panic_every == 1 {
+                        panic!("{DELIBERATE}: item {item}");
+                    }
+                    if item.is_multiple_of(fail_every) { Err(item) } else { Ok(item) }
+                }
+            })
+            .expect("valid config");
+            for (p, &(count, cancel_after)) in s.producers.iter().enumerate() {
+                let (pool, accepted) = (pool.clone(), Arc::clone(&accepted));
+                let base = u32::try_from(p).expect("few producers") * 1_000;
+                tokio::spawn(async move {
+                    let produce = async {
+                        for item in base..base + count {
+                            let Ok(index) = pool.submit(item).await else { return };
+                            // Nothing awaits between acceptance and this record, so a
+                            // cancellation cannot fall between them.
+                            lock(&accepted).insert(index, item);
+                            sleep(Duration::from_millis(5)).await;
+                        }
+                    };
+                    match cancel_after {
+                        Some(ms) => drop(timeout(Duration::from_millis(ms), produce).await),
+                        None => produce.await,
+                    }
+                });
+            }
+            drop(pool);
+            let mut outcomes = BTreeMap::new();
+            let all = timeout(Duration::from_secs(3_600), async {
+                while let Some(done) = results.recv().await {
+                    assert!(outcomes.insert(done.index, done.output).is_none(), "reported twice");
+                }
+            });
+            all.await.expect("shutdown drains: results end");
+            let accepted = lock(&accepted).clone();
+            let processed = lock(&processed).clone();
+            prop_assert_eq!(
+                outcomes.keys().collect::<Vec<_>>(),
+                accepted.keys().collect::<Vec<_>>(),
+                "every accepted item reported once"
+            );
+            for (index, item) in &accepted {
+                prop_assert_eq!(processed.get(item), Some(&1), "item {} processed once", item);
+                let expected = if item % panic_every == 1 {
+                    Err(Panicked)
+                } else if item.is_multiple_of(fail_every) {
+                    Ok(Err(*item))
+                } else {
+                    Ok(Ok(*item))
+                };
+                prop_assert_eq!(&outcomes[index], &expected);
+            }
+            let accepted_items: BTreeSet<u32> = accepted.values().copied().collect();
+            prop_assert!(
+                processed.keys().all(|item| accepted_items.contains(item)),
+                "an item that was not accepted was processed"
+            );
+            Ok(())
+        })?;
+    }
+
+    #[test]
+    fn the_joinable_queue_finishes_every_item_despite_panicking_consumers(s in scenario()) {
+        quiet_deliberate_panics();
+        paused_runtime().block_on(async {
+            let queue = JoinableQueue::new(s.capacity).expect("capacity >= 1");
+            let accepted: Shared<Vec<u32>> = Shared::default();
+            let finished: Shared<Vec<(u32, bool)>> = Shared::default();
+            let mut producers = tokio::task::JoinSet::new();
+            for (p, &(count, cancel_after)) in s.producers.iter().enumerate() {
+                let (queue, accepted) = (queue.clone(), Arc::clone(&accepted));
+                let base = u32::try_from(p).expect("few producers") * 1_000;
+                producers.spawn(async move {
+                    let produce = async {
+                        for item in base..base + count {
+                            if queue.put(item).await.is_err() { return }
+                            lock(&accepted).push(item);
+                            sleep(Duration::from_millis(5)).await;
+                        }
+                    };
+                    match cancel_after {
+                        Some(ms) => drop(timeout(Duration::from_millis(ms), produce).await),
+                        None => produce.await,
+                    }
+                });
+            }
+            // Consumer 0 never panics, so queued items always have someone to take them; the
+            // others panic mid-item on every `panic_every`-th item and die.
+            let mut consumers = tokio::task::JoinSet::new();
+            for c in 0..s.consumers {
+                let (queue, finished) = (queue.clone(), Arc::clone(&finished));
+                let (fail_every, panic_every) = (s.fail_every, s.panic_every);
+                consumers.spawn(async move {
+                    while let Some(task) = queue.get().await {
+                        let item = *task;
+                        sleep(cost(item)).await;
+                        if c > 0 && item % panic_every == 1 {
+                            lock(&finished).push((item, false));
+                            panic!("{DELIBERATE}: consumer {c} on item {item}");
+                        }
+                        if item.is_multiple_of(fail_every) {
+                            lock(&finished).push((item, false));
+                            continue; // dropped without `done()`: failed
+                        }
+                        lock(&finished).push((item, true));
+                        task.done();
+                    }
+                });
+            }
+            while producers.join_next().await.is_some() {}
+            timeout(Duration::from_secs(3_600), queue.join())
+                .await
+                .expect("join cannot hang");
+            let counts = queue.counts();
+            let mut accepted = lock(&accepted).clone();
+            let finished = lock(&finished).clone();
+            prop_assert_eq!(counts.unfinished, 0);
+            prop_assert_eq!(counts.done + counts.failed, accepted.len());
+            prop_assert_eq!(counts.done, finished.iter().filter(|(_, ok)| *ok).count());
+            let mut seen: Vec<u32> = finished.iter().map(|(item, _)| *item).collect();
+            seen.sort_unstable();
+            accepted.sort_unstable();
+            prop_assert_eq!(seen, accepted, "each accepted item finished exactly once");
+            queue.close();
+            while consumers.join_next().await.is_some() {}
+            Ok(())
+        })?;
+    }
+}

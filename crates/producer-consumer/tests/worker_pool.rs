@@ -1,0 +1,174 @@
+//! The worker pool on the paused clock: fixed workers run in parallel, in-flight items are
+//! bounded, results come back unordered or ordered, a panic is one item's outcome, and closing
+//! drains what was accepted.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use producer_consumer::worker_pool::{self, Panicked, PoolConfig, PoolError};
+use tokio::time::{Instant, sleep, timeout};
+
+fn config(workers: usize, capacity: usize) -> PoolConfig {
+    PoolConfig { workers, capacity }
+}
+
+#[tokio::test(start_paused = true)]
+async fn zero_workers_or_zero_capacity_are_typed_errors() {
+    let work = |n: u32| async move { n };
+    assert_eq!(
+        worker_pool::spawn(config(0, 4), work).unwrap_err(),
+        PoolError::ZeroWorkers
+    );
+    assert_eq!(
+        worker_pool::spawn(config(2, 0), work).unwrap_err(),
+        PoolError::ZeroCapacity
+    );
+    assert_eq!(
+        PoolError::ZeroWorkers.to_string(),
+        "a pool needs at least one worker"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn three_workers_run_nine_jobs_in_three_waves() {
+    let (pool, mut results) = worker_pool::spawn(config(3, 9), |n: u32| async move {
+        sleep(Duration::from_millis(100)).await;
+        n
+    })
+    .expect("valid config");
+    let start = Instant::now();
+    for n in 0..9 {
+        pool.submit(n).await.expect("open");
+    }
+    drop(pool);
+    let mut seen = Vec::new();
+    while let Some(done) = results.recv().await {
+        seen.push(done.output.expect("no panic"));
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (0..9).collect::<Vec<_>>());
+    assert_eq!(start.elapsed(), Duration::from_millis(300));
+}
+
+#[tokio::test(start_paused = true)]
+async fn ordered_results_follow_submission_order_whatever_the_finishing_order() {
+    let (pool, results) = worker_pool::spawn(config(4, 4), |n: u64| async move {
+        sleep(Duration::from_millis(100 * (8 - n))).await;
+        n
+    })
+    .expect("valid config");
+    tokio::spawn(async move {
+        for n in 0..8 {
+            pool.submit(n).await.expect("open");
+        }
+    });
+    let mut ordered = results.ordered();
+    let mut indexes = Vec::new();
+    while let Some(done) = ordered.recv().await {
+        assert_eq!(done.output, Ok(done.index));
+        indexes.push(done.index);
+    }
+    assert_eq!(indexes, (0..8).collect::<Vec<_>>());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_is_that_items_outcome_and_the_worker_goes_on() {
+    let (pool, mut results) = worker_pool::spawn(config(1, 4), |n: u32| async move {
+        assert_ne!(n, 1, "item 1 panics");
+        n
+    })
+    .expect("valid config");
+    for n in 0..3 {
+        pool.submit(n).await.expect("open");
+    }
+    drop(pool);
+    let mut outcomes = Vec::new();
+    while let Some(done) = results.recv().await {
+        outcomes.push((done.index, done.output));
+    }
+    assert_eq!(outcomes, [(0, Ok(0)), (1, Err(Panicked)), (2, Ok(2))]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn in_flight_items_never_exceed_the_capacity() {
+    let running = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (r, p) = (Arc::clone(&running), Arc::clone(&peak));
+    let (pool, mut results) = worker_pool::spawn(config(8, 3), move |n: u32| {
+        let (running, peak) = (Arc::clone(&r), Arc::clone(&p));
+        async move {
+            let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            sleep(Duration::from_millis(50)).await;
+            running.fetch_sub(1, Ordering::SeqCst);
+            n
+        }
+    })
+    .expect("valid config");
+    let submitter = tokio::spawn(async move {
+        for n in 0..30 {
+            pool.submit(n).await.expect("open");
+        }
+    });
+    let mut count = 0;
+    while results.recv().await.is_some() {
+        count += 1;
+    }
+    submitter.await.expect("no panic");
+    assert_eq!(count, 30);
+    assert_eq!(peak.load(Ordering::SeqCst), 3, "8 workers, but 3 slots");
+}
+
+#[tokio::test(start_paused = true)]
+async fn submitting_and_reading_in_one_task_stalls_at_capacity() {
+    let (pool, _results) =
+        worker_pool::spawn(config(2, 4), |n: u32| async move { n }).expect("valid config");
+    let all = async {
+        for n in 0..10 {
+            pool.submit(n).await.expect("open");
+        }
+    };
+    // Nobody reads results, so the fifth submit waits for a slot forever.
+    assert!(timeout(Duration::from_secs(60), all).await.is_err());
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_results_stops_the_workers_and_refuses_new_items() {
+    let finished = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&finished);
+    let (pool, results) = worker_pool::spawn(config(2, 4), move |n: u32| {
+        let counter = Arc::clone(&counter);
+        async move {
+            sleep(Duration::from_secs(1)).await;
+            counter.fetch_add(1, Ordering::SeqCst);
+            n
+        }
+    })
+    .expect("valid config");
+    pool.submit(1).await.expect("open");
+    sleep(Duration::from_millis(10)).await;
+    drop(results);
+    sleep(Duration::from_secs(5)).await;
+    assert_eq!(finished.load(Ordering::SeqCst), 0, "the worker was aborted");
+    assert_eq!(pool.submit(2).await.unwrap_err().0, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn closing_drains_the_accepted_items() {
+    let (pool, mut results) = worker_pool::spawn(config(1, 5), |n: u32| async move {
+        sleep(Duration::from_millis(100)).await;
+        n
+    })
+    .expect("valid config");
+    for n in 0..5 {
+        pool.submit(n).await.expect("open");
+    }
+    assert!(pool.close());
+    assert_eq!(pool.submit(9).await.unwrap_err().0, 9);
+    let mut count = 0;
+    while results.recv().await.is_some() {
+        count += 1;
+    }
+    assert_eq!(count, 5);
+}
