@@ -1,0 +1,161 @@
+//! Cancellation-safety lab: four `select!` loops, each run lossy and lossless on the same input.
+//!
+//! 1. a relay with a heartbeat: `send` in the `select!` loses messages, `reserve` does not;
+//! 2. a 1 s fetch raced against messages every 0.3 s: re-created each turn it restarts, pinned it
+//!    finishes at +1 s;
+//! 3. 4-byte frames arriving in halves: `read_exact` in the `select!` loses bytes, buffered
+//!    framing with `read_buf` does not;
+//! 4. a semaphore waiter with a heartbeat: re-created each turn it loses its place in the queue.
+//!
+//! Run: `cargo run --example cancel_safety`
+//!
+//! Expected output: the golden transcript `cancel_safety.txt` beside this file.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use errors_timeouts::cancel_safety::{
+    Relay, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated, frames_with_read_buf,
+    frames_with_read_exact, relay_with_reserve, relay_with_send,
+};
+use testing::Transcript;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::time::{Instant, sleep};
+
+const HEARTBEAT: Duration = Duration::from_millis(100);
+
+// ANCHOR: relay_scenario
+/// Six items through a relay whose output holds one item and is read every 0.25 s.
+async fn relay_scenario<F, Fut>(relay: F) -> (Relay, Vec<u32>)
+where
+    F: FnOnce(mpsc::Receiver<u32>, mpsc::Sender<u32>) -> Fut,
+    Fut: Future<Output = Relay>,
+{
+    let (input_tx, input_rx) = mpsc::channel(8);
+    let (output_tx, mut output_rx) = mpsc::channel(1);
+    for item in 1..=6 {
+        input_tx.send(item).await.expect("the relay is running");
+    }
+    drop(input_tx);
+    let consumer = async {
+        let mut received = Vec::new();
+        while let Some(item) = output_rx.recv().await {
+            received.push(item);
+            sleep(Duration::from_millis(250)).await;
+        }
+        received
+    };
+    tokio::join!(relay(input_rx, output_tx), consumer)
+}
+// ANCHOR_END: relay_scenario
+
+fn messages_every_300ms(count: u32) -> mpsc::Receiver<u32> {
+    let (tx, rx) = mpsc::channel(1);
+    tokio::spawn(async move {
+        for n in 0..count {
+            sleep(Duration::from_millis(300)).await;
+            if tx.send(n).await.is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn trickled_frames() -> tokio::io::DuplexStream {
+    let (mut writer, reader) = tokio::io::duplex(64);
+    tokio::spawn(async move {
+        for frame in 1u32..=4 {
+            let bytes = frame.to_be_bytes();
+            // Each frame arrives in two halves, 150 ms apart: a heartbeat falls in between.
+            for half in bytes.chunks(2) {
+                if writer.write_all(half).await.is_err() {
+                    return;
+                }
+                sleep(Duration::from_millis(150)).await;
+            }
+        }
+    });
+    reader
+}
+
+fn main() -> anyhow::Result<()> {
+    testing::run_example(run)
+}
+
+async fn run(t: Transcript) -> anyhow::Result<()> {
+    // ANCHOR: main
+    t.line("1. relay 6 items with a heartbeat while the output is full");
+    let (relay, received) = relay_scenario(|i, o| relay_with_send(i, o, HEARTBEAT)).await;
+    t.line(format!(
+        "   send:    received {received:?} ({} heartbeats)",
+        relay.heartbeats
+    ));
+    let (relay, received) = relay_scenario(|i, o| relay_with_reserve(i, o, HEARTBEAT)).await;
+    t.line(format!(
+        "   reserve: received {received:?} ({} heartbeats)",
+        relay.heartbeats
+    ));
+
+    t.line("2. a 1 s fetch while 5 messages arrive, one every 0.3 s");
+    let fetch = || sleep(Duration::from_secs(1));
+    let start = Instant::now();
+    let done = fetch_recreated(fetch, messages_every_300ms(5)).await;
+    let at = start.elapsed().as_secs_f64();
+    t.line(format!(
+        "   re-created: done after {at:.1} s, started {} times",
+        done.starts
+    ));
+    let start = Instant::now();
+    let done = fetch_pinned(fetch, messages_every_300ms(5)).await;
+    let at = start.elapsed().as_secs_f64();
+    t.line(format!(
+        "   pinned:     done after {at:.1} s, started {} time",
+        done.starts
+    ));
+
+    t.line("3. frames 1..=4 arriving in halves, heartbeat every 0.1 s");
+    let lossy = frames_with_read_exact(trickled_frames(), HEARTBEAT).await?;
+    t.line(format!("   read_exact: {:?}", lossy.frames));
+    let lossless = frames_with_read_buf(trickled_frames(), HEARTBEAT).await?;
+    t.line(format!("   read_buf:   {:?}", lossless.frames));
+
+    t.line("4. A waits for a permit from 0 s (heartbeat 0.3 s), B from 0.1 s; freed at 1 s");
+    for pinned in [false, true] {
+        let semaphore = Arc::new(Semaphore::new(1));
+        let held = Arc::clone(&semaphore).acquire_owned().await?;
+        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let waiter_a = {
+            let (semaphore, order) = (Arc::clone(&semaphore), Arc::clone(&order));
+            tokio::spawn(async move {
+                let period = Duration::from_millis(300);
+                let outcome = if pinned {
+                    acquire_pinned(&semaphore, period).await
+                } else {
+                    acquire_recreated(&semaphore, period).await
+                };
+                let _permit = outcome.expect("never closed");
+                order.lock().expect("not poisoned").push("A");
+            })
+        };
+        let waiter_b = {
+            let (semaphore, order) = (Arc::clone(&semaphore), Arc::clone(&order));
+            tokio::spawn(async move {
+                sleep(Duration::from_millis(100)).await;
+                let _permit = semaphore.acquire().await.expect("never closed");
+                order.lock().expect("not poisoned").push("B");
+            })
+        };
+        sleep(Duration::from_secs(1)).await;
+        drop(held);
+        waiter_a.await?;
+        waiter_b.await?;
+        let label = if pinned { "pinned:    " } else { "re-created:" };
+        let order = order.lock().expect("not poisoned").clone();
+        t.line(format!("   {label} served {order:?}"));
+    }
+    // ANCHOR_END: main
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! Deadline scope: three steps share one 5 s budget. Step 1 takes 2 s, step 2 takes 4 s and is
+//! cut off at +5 s, and step 3, which would start after the deadline, fails at once.
+//!
+//! Run: `cargo run --example deadline`
+//!
+//! Expected output: the golden transcript `deadline.txt` beside this file.
+
+use std::time::Duration;
+
+use errors_timeouts::Deadline;
+use testing::Transcript;
+
+// ANCHOR: step
+async fn step(t: Transcript, name: &'static str, secs: u64) -> &'static str {
+    let span = CancelMark(Some(t.span(name)));
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    span.finish();
+    name
+}
+// ANCHOR_END: step
+
+/// Ends a timeline span with `!` when dropped unfinished: the request was cancelled.
+struct CancelMark(Option<testing::Span>);
+
+impl CancelMark {
+    fn finish(mut self) {
+        self.0.take();
+    }
+}
+
+impl Drop for CancelMark {
+    fn drop(&mut self) {
+        if let Some(span) = self.0.take() {
+            span.end_with('!');
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    testing::run_example(run)
+}
+
+async fn run(t: Transcript) -> anyhow::Result<()> {
+    // ANCHOR: main
+    let deadline = Deadline::after(Duration::from_secs(5))?;
+    t.line("one 5 s budget for three steps");
+    for (name, secs) in [("fetch user", 2), ("fetch orders", 4), ("render", 1)] {
+        let left = deadline.remaining().as_secs_f64();
+        t.line(format!("{name}: starting with {left:.1} s left"));
+        match deadline.run(step(t.clone(), name, secs)).await {
+            Ok(done) => t.line(format!("{done}: done")),
+            Err(error) => t.line(format!("{name}: {error}")),
+        }
+    }
+    // ANCHOR_END: main
+    t.print_timeline();
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Abort after N failures: run items concurrently, and once too many have failed, cancel what
+//! is still running.
+//!
+//! # Python
+//! ```python
+//! tasks = [asyncio.create_task(process(i)) for i in items]
+//! failures = 0
+//! for next_done in asyncio.as_completed(tasks):
+//!     try: await next_done
+//!     except Exception:
+//!         failures += 1
+//!         if failures == 3:
+//!             for task in tasks: task.cancel()
+//!             break
+//! ```
+//!
+//! # Rust
+//! A [`JoinSet`] loop: [`JoinSet::join_next`] hands back each task as it finishes; at the limit,
+//! [`JoinSet::abort_all`] cancels the rest and the loop keeps joining until the set is empty, so
+//! when [`run_until_failures`] returns, every aborted task has been dropped and its cleanup
+//! (its `Drop` guards) has run.
+//!
+//! # Differences
+//! - Abort is a request: an aborted task stops at its next `.await`. Joining it afterwards is how
+//!   you know it has stopped, which is why the loop drains the set instead of returning at once.
+//!
+//! # Pitfalls
+//! - The common Python rendition (★ defect 2) awaits `gather(...)` first and counts failures
+//!   afterwards, so the "abort" happens when everything has already finished. The test
+//!   `in_flight_work_is_cancelled_at_the_limit` shows the tasks' cleanup ran and the clock stopped
+//!   at the third failure, not at the slowest item.
+//!
+//! # See also
+//! [`crate::fail_fast`](mod@crate::fail_fast) (a limit of 1), [`crate::partial_failure`] (no limit).
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use tokio::task::JoinSet;
+
+/// [`run_until_failures`] was asked to stop after 0 failures, which would stop before starting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the failure limit must be at least 1")]
+pub struct ZeroFailureLimit;
+
+/// What [`run_until_failures`] saw; every list holds input positions, sorted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbortReport<T, E> {
+    /// The items that succeeded: `(position, value)`.
+    pub succeeded: Vec<(usize, T)>,
+    /// The items that returned an error: `(position, error)`.
+    pub failed: Vec<(usize, E)>,
+    /// The items that panicked (they count as failures).
+    pub panicked: Vec<usize>,
+    /// The items cancelled because the limit was reached.
+    pub cancelled: Vec<usize>,
+}
+
+impl<T, E> AbortReport<T, E> {
+    /// Whether the limit was reached and work was cancelled.
+    pub fn aborted(&self) -> bool {
+        !self.cancelled.is_empty()
+    }
+}
+
+// ANCHOR: run_until_failures
+/// Spawns every future as a task and collects the outcomes until `max_failures` items have
+/// failed (an `Err` or a panic); then aborts every task still running and waits until each has
+/// stopped. An empty input gives an empty report at once.
+///
+/// # Errors
+/// [`ZeroFailureLimit`] when `max_failures` is 0; nothing is spawned.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), errors_timeouts::ZeroFailureLimit> {
+/// let start = tokio::time::Instant::now();
+/// let report = errors_timeouts::run_until_failures(
+///     (1..=10u64).map(|item| async move {
+///         tokio::time::sleep(Duration::from_secs(item)).await;
+///         if item.is_multiple_of(2) { Err(item) } else { Ok(item) }
+///     }),
+///     2,
+/// )
+/// .await?;
+/// assert_eq!(report.failed, [(1, 2), (3, 4)]);
+/// assert_eq!(report.cancelled.len(), 6);
+/// assert_eq!(start.elapsed(), Duration::from_secs(4)); // not 10 s
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+/// Dropping the returned future drops the `JoinSet`, which aborts every task still running.
+pub async fn run_until_failures<I, F, T, E>(
+    futures: I,
+    max_failures: usize,
+) -> Result<AbortReport<T, E>, ZeroFailureLimit>
+where
+    I: IntoIterator<Item = F>,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    if max_failures == 0 {
+        return Err(ZeroFailureLimit);
+    }
+    let mut set = JoinSet::new();
+    // A join error only carries the task id, so remember which position each id came from.
+    let mut positions = HashMap::new();
+    for (position, future) in futures.into_iter().enumerate() {
+        let handle = set.spawn(async move { (position, future.await) });
+        positions.insert(handle.id(), position);
+    }
+    let mut report = AbortReport {
+        succeeded: Vec::new(),
+        failed: Vec::new(),
+        panicked: Vec::new(),
+        cancelled: Vec::new(),
+    };
+    let mut failures = 0;
+    let mut aborting = false;
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((position, Ok(value))) => report.succeeded.push((position, value)),
+            Ok((position, Err(error))) => {
+                report.failed.push((position, error));
+                failures += 1;
+            }
+            Err(error) if error.is_panic() => {
+                report.panicked.push(positions[&error.id()]);
+                failures += 1;
+            }
+            // Only our own `abort_all` cancels these tasks.
+            Err(error) => report.cancelled.push(positions[&error.id()]),
+        }
+        if !aborting && failures >= max_failures {
+            // Abort, then keep joining: each aborted task comes back as "cancelled" once it has
+            // really stopped and its destructors have run. A task that finished in the meantime
+            // comes back with its output, which is kept.
+            set.abort_all();
+            aborting = true;
+        }
+    }
+    report.succeeded.sort_by_key(|(position, _)| *position);
+    report.failed.sort_by_key(|(position, _)| *position);
+    report.panicked.sort_unstable();
+    report.cancelled.sort_unstable();
+    Ok(report)
+}
+// ANCHOR_END: run_until_failures

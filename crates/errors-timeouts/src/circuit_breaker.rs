@@ -1,0 +1,327 @@
+//! Circuit breaker: stop calling a service that keeps failing, let a few probes through after a
+//! while, and close again when they succeed.
+//!
+//! # Python
+//! ```python
+//! class Breaker:
+//!     def __init__(self, threshold=5, open_for=30.0): ...
+//!     async def call(self, op):
+//!         if self.state == "open":
+//!             if time.monotonic() - self.opened_at < self.open_for: raise BreakerOpen()
+//!             self.state = "half-open"
+//!         try: result = await op()
+//!         except Exception: self.on_failure(); raise
+//!         self.on_success(); return result
+//! ```
+//!
+//! # Rust
+//! [`CircuitBreaker`] is a small state machine behind a `std::sync::Mutex`, held only to read or
+//! change the state (never across the call's `.await`). Time is [`tokio::time::Instant`]:
+//!
+//! - **closed**: calls pass; `failure_threshold` failures in a row open the breaker;
+//! - **open**: every call is rejected at once with [`BreakerError::Open`] until `open_for` has
+//!   passed;
+//! - **half-open**: at most `half_open_probes` calls are admitted at a time; that many successes
+//!   close the breaker, one failure opens it again for another `open_for`.
+//!
+//! # Differences
+//! - A cancelled call (its future dropped mid-flight) counts as neither a success nor a failure;
+//!   a guard gives its half-open probe slot back.
+//!
+//! # Pitfalls
+//! - The common Python rendition (★ defect 10) reads the wall clock (`time.time()`): it jumps
+//!   when the system clock is set and no test can control it. Here every transition is tested on
+//!   the paused clock, and a proptest checks that no call is admitted while open before
+//!   `open_for` has passed.
+//!
+//! # In production
+//! tower's and failsafe's breakers follow the same states; keep one breaker per downstream
+//! dependency, shared by every caller (the type is cheap to clone).
+//!
+//! # See also
+//! [`crate::retry`](mod@crate::retry), [`crate::fallback`](mod@crate::fallback).
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// Invalid [`BreakerConfig`] settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BreakerConfigError {
+    /// A failure threshold of 0 would open the breaker before any failure.
+    #[error("the failure threshold must be at least 1")]
+    ZeroThreshold,
+    /// An open duration of zero would never reject a call: not a breaker.
+    #[error("the open duration must be greater than zero")]
+    ZeroOpenDuration,
+    /// No half-open probe would leave the breaker open forever.
+    #[error("at least one half-open probe must be allowed")]
+    ZeroProbes,
+}
+
+/// A breaker's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakerConfig {
+    /// Consecutive failures, while closed, that open the breaker.
+    pub failure_threshold: u32,
+    /// How long the breaker stays open before it lets probes through.
+    pub open_for: Duration,
+    /// How many probes may be in flight while half-open; that many successes close it.
+    pub half_open_probes: u32,
+}
+
+impl Default for BreakerConfig {
+    /// 5 failures open it for 30 s, then one probe.
+    fn default() -> Self {
+        BreakerConfig {
+            failure_threshold: 5,
+            open_for: Duration::from_secs(30),
+            half_open_probes: 1,
+        }
+    }
+}
+
+/// The breaker's state, as [`CircuitBreaker::state`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BreakerState {
+    /// Calls pass.
+    Closed,
+    /// Calls are rejected until the open duration has passed.
+    Open,
+    /// A limited number of probe calls are admitted.
+    HalfOpen,
+}
+
+/// Why a call through the breaker produced no value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BreakerError<E> {
+    /// The breaker rejected the call without making it.
+    #[error("circuit open, retry in {retry_in:?}")]
+    Open {
+        /// How long until the breaker lets probes through (zero when half-open and full).
+        retry_in: Duration,
+    },
+    /// The call was made and failed.
+    #[error("call failed")]
+    Failed(#[source] E),
+}
+
+// ANCHOR: state
+#[derive(Debug, Clone, Copy)]
+enum State {
+    Closed { failures: u32 },
+    Open { until: Instant },
+    HalfOpen { in_flight: u32, successes: u32 },
+}
+
+#[derive(Debug)]
+struct Shared {
+    state: State,
+    /// How many times the breaker has opened: a probe remembers the opening it belongs to, so
+    /// a late probe from an earlier half-open period is not counted in the current one.
+    openings: u64,
+}
+// ANCHOR_END: state
+
+/// A circuit breaker on tokio's clock; clones share one state.
+///
+/// # Examples
+/// ```
+/// use std::time::Duration;
+/// use errors_timeouts::{BreakerConfig, BreakerError, BreakerState, CircuitBreaker};
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() -> Result<(), errors_timeouts::BreakerConfigError> {
+/// let config = BreakerConfig { failure_threshold: 2, open_for: Duration::from_secs(30), half_open_probes: 1 };
+/// let breaker = CircuitBreaker::new(config)?;
+/// for _ in 0..2 {
+///     let _ = breaker.call(async { Err::<(), _>("down") }).await;
+/// }
+/// assert_eq!(breaker.state(), BreakerState::Open);
+/// let rejected = breaker.call(async { Ok::<_, &str>(()) }).await;
+/// assert!(matches!(rejected, Err(BreakerError::Open { .. })));
+/// tokio::time::sleep(Duration::from_secs(30)).await;
+/// assert_eq!(breaker.state(), BreakerState::HalfOpen);
+/// assert_eq!(breaker.call(async { Ok::<_, &str>(1) }).await, Ok(1));
+/// assert_eq!(breaker.state(), BreakerState::Closed);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CircuitBreaker {
+    config: BreakerConfig,
+    shared: Arc<Mutex<Shared>>,
+}
+
+impl CircuitBreaker {
+    /// A closed breaker.
+    ///
+    /// # Errors
+    /// [`BreakerConfigError`] for a zero threshold, a zero open duration or zero probes.
+    pub fn new(config: BreakerConfig) -> Result<CircuitBreaker, BreakerConfigError> {
+        if config.failure_threshold == 0 {
+            return Err(BreakerConfigError::ZeroThreshold);
+        }
+        if config.open_for.is_zero() {
+            return Err(BreakerConfigError::ZeroOpenDuration);
+        }
+        if config.half_open_probes == 0 {
+            return Err(BreakerConfigError::ZeroProbes);
+        }
+        let shared = Shared {
+            state: State::Closed { failures: 0 },
+            openings: 0,
+        };
+        Ok(CircuitBreaker {
+            config,
+            shared: Arc::new(Mutex::new(shared)),
+        })
+    }
+
+    // A std mutex: the state is read or changed in a few instructions, never across an
+    // `.await`, so the lock is never held while a call runs.
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The current state; an open breaker whose open duration has passed reports half-open.
+    pub fn state(&self) -> BreakerState {
+        match self.lock().state {
+            State::Closed { .. } => BreakerState::Closed,
+            State::Open { until } if Instant::now() < until => BreakerState::Open,
+            State::Open { .. } | State::HalfOpen { .. } => BreakerState::HalfOpen,
+        }
+    }
+
+    // ANCHOR: call
+    /// Makes the call if the breaker admits it, and records its outcome.
+    ///
+    /// # Errors
+    /// [`BreakerError::Open`] without calling when the breaker is open (or half-open with every
+    /// probe slot taken); [`BreakerError::Failed`] when the call fails.
+    ///
+    /// # Cancel safety
+    /// Dropping the returned future drops the call; it is recorded as neither a success nor a
+    /// failure, and a half-open probe slot it held is given back.
+    pub async fn call<T, E, F>(&self, call: F) -> Result<T, BreakerError<E>>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        let mut permit = self
+            .admit()
+            .map_err(|retry_in| BreakerError::Open { retry_in })?;
+        let outcome = call.await;
+        permit.record(outcome.is_ok());
+        outcome.map_err(BreakerError::Failed)
+    }
+    // ANCHOR_END: call
+
+    // ANCHOR: admit
+    fn admit(&self) -> Result<Permit<'_>, Duration> {
+        let mut shared = self.lock();
+        let probe = match shared.state {
+            // The common case reads no clock: with tokio's `test-util` on, `Instant::now` looks
+            // up the runtime, which costs more than the rest of this function.
+            State::Closed { .. } => None,
+            State::Open { until } => {
+                let now = Instant::now();
+                if now < until {
+                    return Err(until - now);
+                }
+                shared.state = State::HalfOpen {
+                    in_flight: 1,
+                    successes: 0,
+                };
+                Some(shared.openings)
+            }
+            State::HalfOpen {
+                ref mut in_flight, ..
+            } => {
+                if *in_flight >= self.config.half_open_probes {
+                    return Err(Duration::ZERO);
+                }
+                *in_flight += 1;
+                Some(shared.openings)
+            }
+        };
+        Ok(Permit {
+            breaker: self,
+            probe,
+            recorded: false,
+        })
+    }
+
+    fn on_outcome(&self, probe: Option<u64>, success: bool) {
+        let mut shared = self.lock();
+        // Only probes of the current half-open period count: a late probe from an earlier one,
+        // or a call admitted while closed that lands now, changes nothing here.
+        let current_probe = probe == Some(shared.openings);
+        let threshold = self.config.failure_threshold;
+        let next = match (shared.state, success) {
+            (State::Closed { .. }, true) => State::Closed { failures: 0 },
+            (State::Closed { failures }, false) if failures + 1 >= threshold => State::Open {
+                until: Instant::now() + self.config.open_for,
+            },
+            (State::Closed { failures }, false) => State::Closed {
+                failures: failures + 1,
+            },
+            (
+                State::HalfOpen {
+                    in_flight,
+                    successes,
+                },
+                true,
+            ) if current_probe => {
+                if successes + 1 >= self.config.half_open_probes {
+                    State::Closed { failures: 0 }
+                } else {
+                    State::HalfOpen {
+                        in_flight: in_flight - 1,
+                        successes: successes + 1,
+                    }
+                }
+            }
+            (State::HalfOpen { .. }, false) if current_probe => State::Open {
+                until: Instant::now() + self.config.open_for,
+            },
+            (current, _) => current,
+        };
+        if matches!(next, State::Open { .. }) && !matches!(shared.state, State::Open { .. }) {
+            shared.openings += 1;
+        }
+        shared.state = next;
+    }
+
+    fn on_cancel(&self, probe: Option<u64>) {
+        let mut shared = self.lock();
+        let current_probe = probe == Some(shared.openings);
+        if let (true, State::HalfOpen { in_flight, .. }) = (current_probe, &mut shared.state) {
+            *in_flight = in_flight.saturating_sub(1);
+        }
+    }
+    // ANCHOR_END: admit
+}
+
+/// An admitted call; dropping it unrecorded (the call was cancelled) frees a probe slot.
+struct Permit<'a> {
+    breaker: &'a CircuitBreaker,
+    /// The opening this probe belongs to; `None` for a call admitted while closed.
+    probe: Option<u64>,
+    recorded: bool,
+}
+
+impl Permit<'_> {
+    fn record(&mut self, success: bool) {
+        self.recorded = true;
+        self.breaker.on_outcome(self.probe, success);
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if !self.recorded {
+            self.breaker.on_cancel(self.probe);
+        }
+    }
+}

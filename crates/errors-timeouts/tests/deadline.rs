@@ -1,0 +1,50 @@
+//! Deadline scope: several steps share one budget; a step after the deadline fails at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use errors_timeouts::{Deadline, DeadlineError};
+use tokio::time::{Instant, sleep};
+
+#[tokio::test(start_paused = true)]
+async fn steps_share_one_budget() {
+    let start = Instant::now();
+    let deadline = Deadline::after(Duration::from_secs(5)).expect("a 5 s budget");
+    assert_eq!(deadline.run(sleep(Duration::from_secs(2))).await, Ok(()));
+    assert_eq!(deadline.remaining(), Duration::from_secs(3));
+    // A 4 s step gets the 3 s left, not 4 s of its own.
+    assert_eq!(
+        deadline.run(sleep(Duration::from_secs(4))).await,
+        Err(DeadlineError::Exceeded)
+    );
+    assert_eq!(start.elapsed(), Duration::from_secs(5));
+    assert!(deadline.is_expired());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_step_after_the_deadline_fails_at_once_without_running() {
+    let deadline = Deadline::after(Duration::from_secs(1)).expect("a 1 s budget");
+    sleep(Duration::from_secs(2)).await;
+    static RAN: AtomicBool = AtomicBool::new(false);
+    let start = Instant::now();
+    let outcome = deadline
+        .run(async { RAN.store(true, Ordering::SeqCst) })
+        .await;
+    assert_eq!(outcome, Err(DeadlineError::Expired));
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    assert!(!RAN.load(Ordering::SeqCst), "the step was never polled");
+    assert_eq!(deadline.remaining(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_already_past_is_a_typed_error() {
+    assert_eq!(
+        Deadline::after(Duration::ZERO),
+        Err(DeadlineError::AlreadyPassed)
+    );
+    let past = Instant::now();
+    sleep(Duration::from_millis(1)).await;
+    assert_eq!(Deadline::at(past), Err(DeadlineError::AlreadyPassed));
+    let future = Instant::now() + Duration::from_secs(1);
+    assert_eq!(Deadline::at(future).map(|d| d.instant()), Ok(future));
+}

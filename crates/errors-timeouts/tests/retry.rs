@@ -1,0 +1,207 @@
+//! Retry with backoff on the paused clock: exact delay sequences, jitter, caps, the predicate,
+//! the budget, bad input, and backon on tokio's sleeper.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable, TokioSleeper};
+use errors_timeouts::{Jitter, RetryConfigError, RetryError, RetryPolicy, retry};
+use proptest::prelude::*;
+use testing::{FakeService, Script, Step};
+use tokio::time::Instant;
+
+const MS: fn(u64) -> Duration = Duration::from_millis;
+
+/// Calls `remote` through `retry`, recording when each attempt started (ms since the start).
+async fn attempt_times(
+    policy: &RetryPolicy,
+    remote: &FakeService,
+) -> (Vec<u128>, Result<String, RetryError<testing::FakeError>>) {
+    let start = Instant::now();
+    let times = Arc::new(Mutex::new(Vec::new()));
+    let outcome = retry(
+        policy,
+        |_| true,
+        || {
+            times
+                .lock()
+                .expect("not poisoned")
+                .push(start.elapsed().as_millis());
+            remote.call()
+        },
+    )
+    .await;
+    let times = times.lock().expect("not poisoned").clone();
+    (times, outcome)
+}
+
+#[tokio::test(start_paused = true)]
+async fn fails_twice_then_succeeds_after_exactly_the_planned_delays() {
+    let remote = FakeService::new(
+        "r",
+        Script::new().then_repeat(2, Step::fail()).then(Step::ok()),
+    );
+    let policy = RetryPolicy::builder()
+        .initial_delay(MS(100))
+        .build()
+        .expect("valid");
+    let (times, outcome) = attempt_times(&policy, &remote).await;
+    assert_eq!(outcome.as_deref(), Ok("r reply 3"));
+    assert_eq!(times, [0, 100, 300]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn exponential_delays_are_capped_by_max_delay() {
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let policy = RetryPolicy::builder()
+        .max_attempts(6)
+        .initial_delay(MS(100))
+        .max_delay(MS(500))
+        .build()
+        .expect("valid");
+    let (times, outcome) = attempt_times(&policy, &remote).await;
+    // Delays 100, 200, 400, 500, 500.
+    assert_eq!(times, [0, 100, 300, 700, 1_200, 1_700]);
+    assert!(matches!(
+        outcome,
+        Err(RetryError::Exhausted { attempts: 6, .. })
+    ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn seeded_jitter_gives_the_same_exact_sequence_on_every_run() {
+    let policy = RetryPolicy::builder()
+        .max_attempts(5)
+        .initial_delay(MS(200))
+        .jitter(Jitter::Equal { seed: 42 })
+        .build()
+        .expect("valid");
+    let delays: Vec<_> = policy.delays().collect();
+    assert_eq!(delays, [MS(174), MS(231), MS(511), MS(1_075)]);
+    assert_eq!(policy.delays().collect::<Vec<_>>(), delays, "reproducible");
+    // On the paused clock the sleeps are exactly those delays.
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let (times, _) = attempt_times(&policy, &remote).await;
+    assert_eq!(times, [0, 174, 405, 916, 1_991]);
+    let other_seed = RetryPolicy::builder()
+        .max_attempts(5)
+        .initial_delay(MS(200))
+        .jitter(Jitter::Equal { seed: 43 })
+        .build()
+        .expect("valid");
+    assert_ne!(other_seed.delays().collect::<Vec<_>>(), delays);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_permanent_error_is_not_retried() {
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let policy = RetryPolicy::builder()
+        .max_attempts(5)
+        .build()
+        .expect("valid");
+    let start = Instant::now();
+    let outcome = retry(&policy, |_| false, || remote.call()).await;
+    assert!(matches!(
+        outcome,
+        Err(RetryError::Permanent { attempts: 1, .. })
+    ));
+    assert_eq!(remote.stats().started, 1);
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_budget_stops_retries_that_would_start_too_late() {
+    // Each attempt takes 1 s; delays 100, 200, 400 ms; a 2.5 s budget.
+    let remote = FakeService::new(
+        "r",
+        Script::new().then(Step::fail_after(Duration::from_secs(1))),
+    );
+    let policy = RetryPolicy::builder()
+        .max_attempts(10)
+        .initial_delay(MS(100))
+        .budget(MS(2_500))
+        .build()
+        .expect("valid");
+    let start = Instant::now();
+    let outcome = retry(&policy, |_| true, || remote.call()).await;
+    // Attempts run 0..1.0 s, 1.1..2.1 s and 2.3..3.3 s (the budget bounds when an attempt
+    // starts, not how long it runs); attempt 4 would start at 3.7 s, past the 2.5 s budget.
+    assert!(
+        matches!(outcome, Err(RetryError::BudgetSpent { attempts: 3, .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(start.elapsed(), MS(3_300));
+}
+
+#[test]
+fn bad_settings_are_typed_errors() {
+    let zero_attempts = RetryPolicy::builder().max_attempts(0).build();
+    assert_eq!(zero_attempts, Err(RetryConfigError::ZeroAttempts));
+    let zero_multiplier = RetryPolicy::builder().multiplier(0).build();
+    assert_eq!(zero_multiplier, Err(RetryConfigError::ZeroMultiplier));
+    let zero_budget = RetryPolicy::builder().budget(Duration::ZERO).build();
+    assert_eq!(zero_budget, Err(RetryConfigError::ZeroBudget));
+    let one_attempt = RetryPolicy::builder()
+        .max_attempts(1)
+        .build()
+        .expect("valid");
+    assert_eq!(
+        one_attempt.delays().count(),
+        0,
+        "one attempt means no retry"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn backon_on_tokios_sleeper_follows_the_paused_clock() {
+    let remote = FakeService::new(
+        "r",
+        Script::new().then_repeat(3, Step::fail()).then(Step::ok()),
+    );
+    let start = Instant::now();
+    let delays = Arc::new(Mutex::new(Vec::new()));
+    let reply = (|| remote.call())
+        .retry(
+            ExponentialBuilder::default()
+                .with_min_delay(MS(100))
+                .with_max_times(5),
+        )
+        .sleep(TokioSleeper)
+        .notify(|_, delay| delays.lock().expect("not poisoned").push(delay.as_millis()))
+        .await
+        .expect("the fourth call succeeds");
+    assert_eq!(reply, "r reply 4");
+    assert_eq!(*delays.lock().expect("not poisoned"), [100, 200, 400]);
+    // backon multiplies by an f32 factor, so a delay can round up by a millisecond.
+    let elapsed = start.elapsed();
+    assert!(elapsed >= MS(700) && elapsed <= MS(703), "{elapsed:?}");
+}
+
+proptest! {
+    /// Without jitter the delays never shrink and never pass the cap; with jitter each delay
+    /// stays within its planned value (and above half of it for equal jitter).
+    #[test]
+    fn backoff_is_monotone_capped_and_jitter_bounded(
+        attempts in 1u32..12,
+        initial_ms in 0u64..1_000,
+        multiplier in 1u32..5,
+        max_ms in 1u64..5_000,
+        seed in any::<u64>(),
+    ) {
+        let builder = RetryPolicy::builder()
+            .max_attempts(attempts)
+            .initial_delay(MS(initial_ms))
+            .multiplier(multiplier)
+            .max_delay(MS(max_ms));
+        let plain: Vec<_> = builder.build().expect("valid").delays().collect();
+        prop_assert_eq!(plain.len() as u32, attempts - 1);
+        prop_assert!(plain.windows(2).all(|w| w[0] <= w[1]));
+        prop_assert!(plain.iter().all(|d| *d <= MS(max_ms)));
+        let full: Vec<_> = builder.jitter(Jitter::Full { seed }).build().expect("valid").delays().collect();
+        let equal: Vec<_> = builder.jitter(Jitter::Equal { seed }).build().expect("valid").delays().collect();
+        for ((planned, full), equal) in plain.iter().zip(&full).zip(&equal) {
+            prop_assert!(full <= planned);
+            prop_assert!(equal <= planned && *equal + MS(1) >= *planned / 2);
+        }
+    }
+}
