@@ -29,6 +29,10 @@
 //!   order (the example shows both).
 //! - An empty input is an empty stream, not an error: it ends at once.
 //!
+//! # In production
+//! `FuturesUnordered` (or `stream::iter(..).buffer_unordered(n)` when the fan-out must be
+//! bounded) for work on one task; `JoinSet::join_next` for spawned tasks.
+//!
 //! # See also
 //! [`gather`](mod@crate::gather) for all results in input order; [`race`](mod@crate::race) for the first success only.
 

@@ -49,9 +49,10 @@ use tokio_util::task::TaskTracker;
 /// How each job ended during [`BackgroundRegistry::shutdown`], job names in spawn order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShutdownReport {
-    /// Jobs that returned by themselves (before shutdown, or after seeing the token) in time.
+    /// Jobs that returned by themselves (before shutdown, or after seeing the token), not
+    /// stopped by the abort at the deadline.
     pub stopped: Vec<String>,
-    /// Jobs still running at the deadline, aborted.
+    /// Jobs still running at the deadline, aborted (all of them at the deadline, together).
     pub aborted: Vec<String>,
     /// Jobs that panicked.
     pub panicked: Vec<String>,
@@ -164,18 +165,19 @@ impl BackgroundRegistry {
         // past, jobs that have not run since the cancel are still running and get aborted.
         let _all_stopped = tokio::time::timeout_at(deadline, self.tracker.wait()).await;
 
+        // Abort every straggler first, then wait: awaiting one aborted job before aborting the
+        // next would let the later ones run (and even finish) past the deadline.
+        let jobs = std::mem::take(&mut self.jobs);
+        for job in &jobs {
+            job.handle.abort(); // does nothing to a job that has already returned
+        }
         let mut report = ShutdownReport::default();
-        for job in std::mem::take(&mut self.jobs) {
-            let finished = job.handle.is_finished();
-            if !finished {
-                job.handle.abort();
-            }
+        for job in jobs {
             // Awaiting an aborted task waits until it has been dropped: its cleanup has run.
-            let outcome = job.handle.await;
-            match outcome {
+            match job.handle.await {
+                Ok(()) => report.stopped.push(job.name),
                 Err(error) if error.is_panic() => report.panicked.push(job.name),
-                _ if !finished => report.aborted.push(job.name),
-                _ => report.stopped.push(job.name),
+                Err(_cancelled) => report.aborted.push(job.name),
             }
         }
         report

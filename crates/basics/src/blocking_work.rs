@@ -38,6 +38,11 @@
 //! - An unbounded queue in front of a pool hides overload; [`BlockingPool::run`] waits for a free
 //!   slot instead.
 //!
+//! # In production
+//! `spawn_blocking` for occasional blocking I/O; a dedicated, bounded pool (or a `Semaphore` in
+//! front of `spawn_blocking`) for heavy or numerous blocking calls; rayon for CPU-bound data
+//! parallelism; `tokio::fs` and async clients instead of blocking ones where they exist.
+//!
 //! # See also
 //! `sync_calling_async` for the other direction.
 

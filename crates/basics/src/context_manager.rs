@@ -39,6 +39,11 @@
 //! - Blocking in `Drop` (a `block_on` to run the async close) panics inside a runtime; spawning
 //!   the close from `Drop` leaves a task nobody awaits unless it is tracked.
 //!
+//! # In production
+//! Database pools (sqlx, deadpool, bb8) return connections to the pool in `Drop` and do the async
+//! work on their own tasks; for your own resources, a guard with an explicit `async fn close`, a
+//! scoped helper like [`with_connection`], and a `Drop` that only records or signals.
+//!
 //! # See also
 //! `errors-timeouts`' cancellation and cleanup; `production`'s lifespan.
 

@@ -32,6 +32,12 @@
 //!   returns only the last error; [`first_ok`] returns [`RaceError::Empty`] and every error.
 //! - A spawned loser keeps running unless it is aborted: a dropped `JoinHandle` detaches.
 //!
+//! # In production
+//! [`first_ok`] or [`futures::future::select_ok`] for a list of equivalent backends;
+//! `tokio::select!` for two or three different ones. Put a timeout around the whole race
+//! (`errors-timeouts`), and consider a hedged request (the second call starts only when the first
+//! is late) to spare the backends.
+//!
 //! # See also
 //! [`gather`](mod@crate::gather) waits for all; `errors-timeouts`' hedged request starts the second call late.
 

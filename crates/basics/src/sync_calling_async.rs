@@ -35,6 +35,12 @@
 //!   `spawn_blocking` and use `Handle::current().block_on` there (allowed on a blocking thread),
 //!   instead of nesting runtimes.
 //!
+//! # In production
+//! `#[tokio::main]` at the top and async all the way down where possible. For a sync facade over
+//! an async client, one runtime owned by the facade on its own thread, fed through channels (what
+//! [`AsyncBridge`] does, and how `reqwest::blocking` works); `Handle::block_on` only on threads
+//! that are not runtime workers.
+//!
 //! # See also
 //! [`blocking_work`](crate::blocking_work) for the other direction.
 
@@ -123,7 +129,8 @@ const QUEUE: usize = 64;
 ///
 /// Dropping the bridge (or calling [`shutdown`](AsyncBridge::shutdown)) stops the runtime:
 /// futures still running are cancelled, their callers get [`BridgeError::RuntimeGone`], and the
-/// thread is joined.
+/// thread is joined. Blocking jobs that calls started with `spawn_blocking` cannot be cancelled:
+/// they are left to finish on their own threads, and the drop does not wait for them.
 ///
 /// # Examples
 /// ```
@@ -182,6 +189,11 @@ impl AsyncBridge {
                     // Dropping `calls` aborts the calls still running; their callers see
                     // `RuntimeGone` when the reply channel closes.
                 });
+                // Not a plain drop: dropping a runtime waits, without limit, for every
+                // `spawn_blocking` job a call started (`tokio::fs` uses them too), and such a job
+                // cannot be cancelled. The calls' tasks are still dropped here; blocking jobs
+                // finish on their own, and the bridge's drop does not hang on them.
+                runtime.shutdown_background();
             })
             .map_err(BridgeError::Build)?;
         Ok(AsyncBridge {

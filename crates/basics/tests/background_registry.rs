@@ -157,3 +157,40 @@ async fn dropping_the_registry_stops_every_job() {
         "the stubborn job ticked once, at +1 s"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn every_straggler_is_aborted_at_the_deadline_not_one_after_another() {
+    // The uploader holds a lock the indexer waits for, and neither looks at its token. Aborting
+    // the uploader releases the lock; the indexer must not get to finish in that moment: it was
+    // still running at the deadline, so it is aborted too, in the same instant.
+    let lock = Arc::new(tokio::sync::Mutex::new(()));
+    let held = Arc::clone(&lock).lock_owned().await;
+    let finished = Arc::new(AtomicUsize::new(0));
+    let mut registry = BackgroundRegistry::new();
+    registry.spawn("uploader", move |_token| async move {
+        let _held = held;
+        sleep(Duration::from_secs(3_600)).await;
+    });
+    let (waiting, done) = (Arc::clone(&lock), Arc::clone(&finished));
+    registry.spawn("indexer", move |_token| async move {
+        let _guard = waiting.lock().await;
+        done.fetch_add(1, Ordering::SeqCst);
+    });
+    sleep(Duration::from_millis(100)).await;
+
+    let start = Instant::now();
+    let report = registry.shutdown(start + Duration::from_secs(1)).await;
+    assert_eq!(
+        report.aborted,
+        names(&["uploader", "indexer"]),
+        "{report:?}"
+    );
+    assert!(report.stopped.is_empty(), "{report:?}");
+    assert_eq!(start.elapsed(), Duration::from_secs(1));
+    sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        0,
+        "the indexer never ran past the deadline"
+    );
+}

@@ -33,8 +33,11 @@ fn ticker() -> (Arc<AtomicUsize>, JoinHandle<()>) {
 fn latched_double(n: u64) -> (std_mpsc::Sender<()>, impl FnOnce() -> u64 + Send + 'static) {
     let (release, latch) = std_mpsc::channel::<()>();
     (release, move || {
-        // Blocks this thread, as a synchronous library call would, until the test says so.
-        let _ = latch.recv();
+        // Blocks this thread, as a synchronous library call would, until the test says so. The
+        // timeout (real time) is a watchdog: were the job run on the runtime thread, the test
+        // could never release it; the job then ends by itself and the test's "still blocked"
+        // assertion fails instead of the test hanging.
+        let _ = latch.recv_timeout(Duration::from_secs(10));
         n * 2
     })
 }
@@ -55,7 +58,10 @@ async fn spawn_blocking_work_does_not_stall_a_ticker() {
     // tokio stops auto-advancing the paused clock while a spawn_blocking job runs, so the test
     // drives it: five steps of 100 ms while the job is still blocked.
     drive(5).await;
-    assert!(!job.is_finished(), "the job is still blocked on its latch");
+    assert!(
+        !job.is_finished(),
+        "the job should still be blocked on its latch, off the runtime"
+    );
     assert!(ticks.load(Ordering::SeqCst) >= 5, "the ticker kept ticking");
     release.send(()).expect("the job is waiting");
     assert_eq!(job.await.expect("no panic"), 42);
@@ -80,7 +86,7 @@ async fn pool_work_does_not_stall_a_ticker() {
     drive(5).await;
     assert!(
         !running.is_finished(),
-        "the job is still blocked on its latch"
+        "the job should still be blocked on its latch, off the runtime"
     );
     assert!(ticks.load(Ordering::SeqCst) >= 5, "the ticker kept ticking");
     release.send(()).expect("the job is waiting");

@@ -5,6 +5,7 @@
 //! the futures they send wait on channels and barriers only.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
@@ -124,4 +125,40 @@ fn a_panicking_future_is_an_error_and_the_bridge_survives() {
     let outcome = bridge.call(async { panic!("bug in the async code") });
     assert!(matches!(outcome, Err::<(), _>(BridgeError::Panicked)));
     assert_eq!(bridge.call(async { 7 }).expect("still running"), 7);
+}
+
+#[test]
+fn dropping_the_bridge_does_not_wait_for_a_blocking_job_a_call_started() {
+    // A call hands work to its runtime's blocking pool, then the bridge is dropped. A plain
+    // `Runtime` drop would wait for that job without limit; the bridge's drop must not.
+    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let handle = bridge.handle();
+    let (started_tx, started) = std_mpsc::channel();
+    let (release, latch) = std_mpsc::channel::<()>();
+    let job_done = Arc::new(AtomicBool::new(false));
+    let done = Arc::clone(&job_done);
+    let caller = std::thread::spawn(move || {
+        handle.call(async move {
+            tokio::task::spawn_blocking(move || {
+                let _ = started_tx.send(());
+                // Released by the test after the drop; the timeout (real time) only ends the
+                // job if the drop wrongly waited for it, so the test fails instead of hanging.
+                let _ = latch.recv_timeout(Duration::from_secs(10));
+                done.store(true, Ordering::SeqCst);
+            })
+            .await
+        })
+    });
+    started.recv().expect("the blocking job starts");
+    drop(bridge);
+    assert!(
+        !job_done.load(Ordering::SeqCst),
+        "the drop waited for the blocking job instead of leaving it to finish"
+    );
+    let outcome = caller.join().expect("the caller does not panic");
+    assert!(
+        matches!(outcome, Err(BridgeError::RuntimeGone)),
+        "{outcome:?}"
+    );
+    let _ = release.send(());
 }

@@ -24,6 +24,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         max_size: 3,
         max_delay: Duration::from_millis(50),
         queue: 64,
+        max_batches: 4,
     };
     let users = MicroBatcher::new(config, move |ids: Vec<u32>| {
         let t = api.clone();

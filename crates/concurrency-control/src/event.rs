@@ -14,9 +14,10 @@
 //! ```
 //!
 //! # Rust
-//! [`Event`] is a `watch` channel of `bool`: [`Event::set`] stores `true` and wakes every
-//! waiter; [`Event::wait`] returns at once when the flag is already set, so a waiter that
-//! arrives late is not lost. [`Event::clear`] re-arms it, as `asyncio.Event.clear`.
+//! [`Event`] is a `watch` channel of a flag: [`Event::set`] raises it and wakes every waiter;
+//! [`Event::wait`] returns at once when the flag is already set, so a waiter that arrives late
+//! is not lost. [`Event::clear`] re-arms it, as `asyncio.Event.clear`; the flag also counts its
+//! sets, so a `set` at once followed by `clear` still releases the waiters it woke, as in asyncio.
 //!
 //! # Differences
 //! - [`tokio::sync::Notify`] is not an event: `notify_waiters` wakes only the tasks waiting at
@@ -57,33 +58,49 @@ use tokio::sync::watch;
 #[derive(Debug)]
 pub struct Event {
     // The event owns the sender, so the channel never closes while anyone can wait on it.
-    flag: watch::Sender<bool>,
+    flag: watch::Sender<Flag>,
+}
+
+/// The flag, and how many times it went from clear to set.
+#[derive(Debug, Clone, Copy, Default)]
+struct Flag {
+    set: bool,
+    sets: u64,
 }
 
 impl Event {
     /// An event that is not set.
     pub fn new() -> Event {
         Event {
-            flag: watch::Sender::new(false),
+            flag: watch::Sender::new(Flag::default()),
         }
     }
 
     /// Sets the flag and wakes every waiter; later waiters return at once.
+    ///
+    /// As with asyncio, a waiter woken by this call goes through even if
+    /// [`clear`](Event::clear) runs before it is polled.
     pub fn set(&self) {
         // `send_if_modified` notifies only on a change, so setting twice wakes nobody twice.
-        self.flag
-            .send_if_modified(|set| !std::mem::replace(set, true));
+        self.flag.send_if_modified(|flag| {
+            if flag.set {
+                return false;
+            }
+            flag.set = true;
+            flag.sets = flag.sets.wrapping_add(1);
+            true
+        });
     }
 
     /// Clears the flag: later waiters wait for the next [`set`](Event::set).
     pub fn clear(&self) {
         self.flag
-            .send_if_modified(|set| std::mem::replace(set, false));
+            .send_if_modified(|flag| std::mem::replace(&mut flag.set, false));
     }
 
     /// Whether the flag is set.
     pub fn is_set(&self) -> bool {
-        *self.flag.borrow()
+        self.flag.borrow().set
     }
 
     /// Waits until the flag is set; returns at once if it already is.
@@ -92,8 +109,16 @@ impl Event {
     /// Cancel-safe: a drop while waiting changes nothing.
     pub async fn wait(&self) {
         let mut seen = self.flag.subscribe();
+        let arrived = *seen.borrow_and_update();
+        if arrived.set {
+            return;
+        }
+        // A set since arrival counts even if the flag was cleared again before this task ran:
+        // a `set` followed at once by `clear` must not strand the waiters it woke.
         // The sender lives in `self`, which outlives this borrow, so the channel cannot close.
-        let _ = seen.wait_for(|set| *set).await;
+        let _ = seen
+            .wait_for(|flag| flag.set || flag.sets != arrived.sets)
+            .await;
     }
 }
 // ANCHOR_END: event

@@ -36,7 +36,8 @@
 //!   while holding it (a deadlock with the flush, which needs the same lock), and runs the batch
 //!   call under the lock (defect 6). Here no lock exists: the flusher task owns the pending
 //!   requests, duplicates share one key in the call, and the call runs in its own task.
-//! - Backpressure: when the channel is full, [`MicroBatcher::call`] waits for room.
+//! - Backpressure: at most `max_batches` batch calls run at once; beyond that the channel fills
+//!   and [`MicroBatcher::call`] waits for room.
 //! - Dropping the [`MicroBatcher`] aborts the flusher and every running batch; callers still
 //!   waiting get [`BatchError::Closed`]. [`MicroBatcher::shutdown`] flushes first.
 //!
@@ -69,6 +70,9 @@ pub struct MicroBatcherConfig {
     pub max_delay: Duration,
     /// Requests that may wait for the flusher before callers wait too; at least 1.
     pub queue: usize,
+    /// Batch calls that may run at once; at least 1. When all are busy, the next batch waits
+    /// for one to finish and new requests wait in the queue (backpressure, not more calls).
+    pub max_batches: usize,
 }
 
 /// Why a [`MicroBatcher`] could not be built.
@@ -80,6 +84,9 @@ pub enum MicroBatcherError {
     /// A request queue of 0 cannot hold a request.
     #[error("the request queue must hold at least 1 request")]
     ZeroQueue,
+    /// A limit of 0 batch calls at once would never run one.
+    #[error("at least 1 batch call must be allowed to run")]
+    ZeroBatches,
 }
 
 /// Why a call got no value.
@@ -108,7 +115,12 @@ type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
 /// use concurrency_control::{MicroBatcher, MicroBatcherConfig};
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let config = MicroBatcherConfig { max_size: 10, max_delay: Duration::from_millis(5), queue: 64 };
+/// let config = MicroBatcherConfig {
+///     max_size: 10,
+///     max_delay: Duration::from_millis(5),
+///     queue: 64,
+///     max_batches: 4,
+/// };
 /// let squares = MicroBatcher::new(config, |keys: Vec<u64>| async move {
 ///     Ok::<_, String>(keys.into_iter().map(|k| (k, k * k)).collect::<HashMap<_, _>>())
 /// })?;
@@ -135,7 +147,7 @@ where
     /// with a map from key to value.
     ///
     /// # Errors
-    /// [`MicroBatcherError`] for a `max_size` or `queue` of 0.
+    /// [`MicroBatcherError`] for a `max_size`, `queue` or `max_batches` of 0.
     ///
     /// # Panics
     /// Outside a tokio runtime.
@@ -149,6 +161,9 @@ where
         }
         if config.queue == 0 {
             return Err(MicroBatcherError::ZeroQueue);
+        }
+        if config.max_batches == 0 {
+            return Err(MicroBatcherError::ZeroBatches);
         }
         let (requests, inbox) = mpsc::channel(config.queue);
         let flusher = tokio::spawn(flush_loop(config, inbox, Arc::new(batch)));
@@ -211,9 +226,14 @@ async fn flush_loop<K, V, E, F, Fut>(
                 Ok(None) | Err(_) => break, // closed (flush what we have) or time is up
             }
         }
+        while running.try_join_next().is_some() {}
+        // Bounded fan-out: with `max_batches` calls running, wait for one to finish; requests
+        // meanwhile fill the bounded queue, and then make their callers wait.
+        while running.len() >= config.max_batches {
+            running.join_next().await;
+        }
         // The batch runs in its own task, not under any lock, while the next one collects.
         running.spawn(run_batch(Arc::clone(&batch), pending));
-        while running.try_join_next().is_some() {}
     }
     while running.join_next().await.is_some() {}
 }

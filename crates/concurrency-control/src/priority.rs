@@ -17,8 +17,9 @@
 //! # Differences
 //! - Higher priority values come out first (Rust's `BinaryHeap` is a max-heap); asyncio's
 //!   `PriorityQueue` serves the *lowest* first.
-//! - `Notify::notify_one` stores a permit when nobody waits, so an item pushed between a
-//!   consumer's check and its `.await` still wakes it.
+//! - Each waiter `enable`s its `Notified` before checking the heap, so a `notify_one` sent
+//!   between its check and its `.await` reaches it: a stored permit alone is one wake-up, shared
+//!   by however many tasks were in that gap.
 //!
 //! # Pitfalls
 //! - Strict priority starves low priorities under constant high-priority load; age them or
@@ -32,6 +33,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::pin::pin;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::Notify;
@@ -137,8 +139,11 @@ impl<T> PriorityQueue<T> {
     /// Cancel-safe: the item is either in the queue or dropped with the future.
     pub async fn push(&self, priority: u32, item: T) -> Result<(), PriorityError> {
         loop {
-            // Register interest before checking, so room freed in between is not missed.
-            let room = self.room_freed.notified();
+            // Register before checking, so a pop on another thread in between wakes this task:
+            // an un-enabled `Notified` gets only the one stored permit, which two waiting
+            // producers would share.
+            let mut room = pin!(self.room_freed.notified());
+            room.as_mut().enable();
             {
                 let mut state = self.state();
                 if state.closed {
@@ -169,7 +174,9 @@ impl<T> PriorityQueue<T> {
     /// Cancel-safe: an item is removed only when `pop` returns it.
     pub async fn pop(&self) -> Option<T> {
         loop {
-            let pushed = self.item_pushed.notified();
+            // Registered before the check, as in `push`.
+            let mut pushed = pin!(self.item_pushed.notified());
+            pushed.as_mut().enable();
             {
                 let mut state = self.state();
                 if let Some(entry) = state.heap.pop() {

@@ -52,3 +52,18 @@ async fn a_waiter_polled_once_then_set_is_woken() {
     assert_ready!(first.poll());
     assert_ready!(second.poll());
 }
+
+#[tokio::test]
+async fn a_set_then_clear_still_releases_the_waiters_it_woke() {
+    // asyncio.Event: set() releases every current waiter, even if clear() follows at once.
+    let event = Event::new();
+    let mut waiter = task::spawn(event.wait());
+    assert_pending!(waiter.poll());
+    event.set();
+    event.clear();
+    assert!(waiter.is_woken());
+    assert_ready!(waiter.poll());
+    // A waiter that arrives after the clear waits for the next set.
+    let mut late = task::spawn(event.wait());
+    assert_pending!(late.poll());
+}

@@ -15,6 +15,7 @@ fn config(max_size: usize, max_delay_ms: u64) -> MicroBatcherConfig {
         max_size,
         max_delay: Duration::from_millis(max_delay_ms),
         queue: 64,
+        max_batches: 8,
     }
 }
 
@@ -100,6 +101,31 @@ async fn batch_calls_overlap_instead_of_running_under_a_lock() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn batch_calls_in_flight_never_exceed_max_batches() {
+    // Six full batches of 1 s with at most 2 calls at once: three rounds, not six calls at once.
+    let config = MicroBatcherConfig {
+        max_batches: 2,
+        ..config(1, 1_000)
+    };
+    let (batcher, calls) = batcher(config, Duration::from_secs(1));
+    let start = Instant::now();
+    let answers = futures::future::join_all((1..=6).map(|k| batcher.call(k))).await;
+    assert_eq!(answers, [10, 20, 30, 40, 50, 60].map(Ok));
+    assert_eq!(start.elapsed(), Duration::from_secs(3));
+    let started: Vec<Duration> = calls
+        .lock()
+        .expect("not poisoned")
+        .iter()
+        .map(|(_, at)| *at)
+        .collect();
+    let secs = Duration::from_secs;
+    assert_eq!(
+        started,
+        [secs(0), secs(0), secs(1), secs(1), secs(2), secs(2)]
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_failed_batch_reaches_every_caller_and_a_missing_key_is_reported() {
     let failing = MicroBatcher::<u32, u32, String>::new(config(2, 10), |_keys| async {
         Err("bulk api down".to_owned())
@@ -177,5 +203,13 @@ async fn a_batch_size_or_queue_of_zero_is_an_error() {
     assert_eq!(
         MicroBatcher::new(no_queue, echo).err(),
         Some(MicroBatcherError::ZeroQueue)
+    );
+    let no_batches = MicroBatcherConfig {
+        max_batches: 0,
+        ..config(1, 10)
+    };
+    assert_eq!(
+        MicroBatcher::new(no_batches, echo).err(),
+        Some(MicroBatcherError::ZeroBatches)
     );
 }

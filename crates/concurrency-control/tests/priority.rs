@@ -113,3 +113,42 @@ proptest! {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_producers_and_consumers_on_threads_lose_no_wake_up() {
+    // A tiny capacity keeps producers and consumers parking and waking each other across two
+    // threads; a wake-up lost between a check and its `.await` would leave this test hanging.
+    let queue = Arc::new(PriorityQueue::new(1).expect("valid"));
+    let mut producers = tokio::task::JoinSet::new();
+    for producer in 0..4u32 {
+        let queue = Arc::clone(&queue);
+        producers.spawn(async move {
+            for n in 0..2_000u32 {
+                queue
+                    .push(n % 3, producer * 10_000 + n)
+                    .await
+                    .expect("open");
+            }
+        });
+    }
+    let mut consumers = tokio::task::JoinSet::new();
+    for _ in 0..3 {
+        let queue = Arc::clone(&queue);
+        consumers.spawn(async move {
+            let mut got = 0usize;
+            while queue.pop().await.is_some() {
+                got += 1;
+            }
+            got
+        });
+    }
+    while let Some(joined) = producers.join_next().await {
+        joined.expect("no producer panics");
+    }
+    queue.close();
+    let mut total = 0;
+    while let Some(joined) = consumers.join_next().await {
+        total += joined.expect("no consumer panics");
+    }
+    assert_eq!(total, 8_000);
+}

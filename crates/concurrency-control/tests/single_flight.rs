@@ -39,14 +39,24 @@ async fn a_hundred_concurrent_misses_cause_one_fetch_and_all_get_the_value() {
 #[tokio::test(start_paused = true)]
 async fn an_error_reaches_every_waiting_caller() {
     let flights = SingleFlight::<u8, u8, String>::new();
+    let fetches = AtomicU32::new(0);
     let get = || {
-        flights.get(1, || async {
-            sleep(Duration::from_millis(50)).await;
-            Err("backend down".to_owned())
+        flights.get(1, || {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            async {
+                sleep(Duration::from_millis(50)).await;
+                Err("backend down".to_owned())
+            }
         })
     };
     let answers = futures::future::join_all((0..10).map(|_| get())).await;
     assert!(answers.iter().all(|a| *a == Err("backend down".to_owned())));
+    assert_eq!(
+        fetches.load(Ordering::SeqCst),
+        1,
+        "one failed fetch, shared"
+    );
+    assert_eq!(flights.in_flight(), 0, "a failed flight is not kept");
 }
 
 #[tokio::test(start_paused = true)]
@@ -107,4 +117,62 @@ async fn different_keys_fly_separately() {
     let (a, b, c) = tokio::join!(get(1), get(2), get(1));
     assert_eq!((a, b, c), (Ok(1), Ok(2), Ok(1)));
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn when_every_caller_is_cancelled_no_entry_is_left_behind() {
+    let flights = Arc::new(SingleFlight::<u8, u8, String>::new());
+    let fetches = Arc::new(AtomicU32::new(0));
+    let get = |flights: Arc<SingleFlight<u8, u8, String>>| {
+        let fetches = Arc::clone(&fetches);
+        async move {
+            flights
+                .get(3, move || {
+                    fetches.fetch_add(1, Ordering::SeqCst);
+                    async {
+                        sleep(Duration::from_millis(300)).await;
+                        Ok(1)
+                    }
+                })
+                .await
+        }
+    };
+    let callers: Vec<_> = (0..3)
+        .map(|_| tokio::spawn(get(Arc::clone(&flights))))
+        .collect();
+    sleep(Duration::from_millis(10)).await;
+    assert_eq!(flights.in_flight(), 1);
+    for caller in &callers {
+        caller.abort();
+    }
+    for caller in callers {
+        assert!(caller.await.expect_err("aborted").is_cancelled());
+    }
+    assert_eq!(flights.in_flight(), 0, "the abandoned flight was removed");
+    // The next miss starts a new, whole fetch.
+    let start = Instant::now();
+    assert_eq!(get(Arc::clone(&flights)).await, Ok(1));
+    assert_eq!(start.elapsed(), Duration::from_millis(300));
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(flights.in_flight(), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_fetch_does_not_poison_the_key() {
+    let flights = Arc::new(SingleFlight::<u8, u8, String>::new());
+    let crashed = tokio::spawn({
+        let flights = Arc::clone(&flights);
+        async move {
+            flights
+                .get(5, || async {
+                    sleep(Duration::from_millis(10)).await;
+                    panic!("the fetch has a bug")
+                })
+                .await
+        }
+    });
+    assert!(crashed.await.expect_err("it panicked").is_panic());
+    assert_eq!(flights.in_flight(), 0, "the poisoned flight was removed");
+    let answer = flights.get(5, || async { Ok(8) }).await;
+    assert_eq!(answer, Ok(8), "the next caller fetches afresh");
 }

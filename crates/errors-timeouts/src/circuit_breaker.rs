@@ -66,7 +66,8 @@ pub enum BreakerConfigError {
 pub struct BreakerConfig {
     /// Consecutive failures, while closed, that open the breaker.
     pub failure_threshold: u32,
-    /// How long the breaker stays open before it lets probes through.
+    /// How long the breaker stays open before it lets probes through (a duration too large to
+    /// add to an `Instant`, such as `Duration::MAX`, counts as about 30 years).
     pub open_for: Duration,
     /// How many probes may be in flight while half-open; that many successes close it.
     pub half_open_probes: u32,
@@ -107,6 +108,9 @@ pub enum BreakerError<E> {
     #[error("call failed")]
     Failed(#[source] E),
 }
+
+/// About 30 years: the stand-in for an open duration too long to add to an `Instant`.
+const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 
 // ANCHOR: state
 #[derive(Debug, Clone, Copy)]
@@ -261,7 +265,7 @@ impl CircuitBreaker {
         let next = match (shared.state, success) {
             (State::Closed { .. }, true) => State::Closed { failures: 0 },
             (State::Closed { failures }, false) if failures + 1 >= threshold => State::Open {
-                until: Instant::now() + self.config.open_for,
+                until: self.reopen_at(),
             },
             (State::Closed { failures }, false) => State::Closed {
                 failures: failures + 1,
@@ -283,7 +287,7 @@ impl CircuitBreaker {
                 }
             }
             (State::HalfOpen { .. }, false) if current_probe => State::Open {
-                until: Instant::now() + self.config.open_for,
+                until: self.reopen_at(),
             },
             (current, _) => current,
         };
@@ -291,6 +295,15 @@ impl CircuitBreaker {
             shared.openings += 1;
         }
         shared.state = next;
+    }
+
+    // When an opening that starts now ends. `Instant + Duration` panics on overflow, and
+    // `open_for` is caller input (`Duration::MAX` means "until further notice"): saturate to a
+    // far future instead, as `tokio::time::timeout` does.
+    fn reopen_at(&self) -> Instant {
+        let now = Instant::now();
+        now.checked_add(self.config.open_for)
+            .unwrap_or_else(|| now + FAR_FUTURE)
     }
 
     fn on_cancel(&self, probe: Option<u64>) {

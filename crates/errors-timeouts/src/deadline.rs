@@ -55,7 +55,8 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// A deadline `budget` from now.
+    /// A deadline `budget` from now. A budget too large to add to now (`Duration::MAX` for "no
+    /// limit") gives a deadline about 30 years away, as `tokio::time::timeout` does.
     ///
     /// # Errors
     /// [`DeadlineError::AlreadyPassed`] for a zero budget.
@@ -72,7 +73,13 @@ impl Deadline {
     /// # }
     /// ```
     pub fn after(budget: Duration) -> Result<Deadline, DeadlineError> {
-        Deadline::at(Instant::now() + budget)
+        let now = Instant::now();
+        // `Instant + Duration` panics on overflow; a budget too large to add (`Duration::MAX`,
+        // "no limit") becomes a far-future deadline instead, as `tokio::time::timeout` does.
+        let at = now
+            .checked_add(budget)
+            .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30));
+        Deadline::at(at)
     }
 
     /// A deadline at `at`.

@@ -323,7 +323,7 @@ where
             });
         };
         if let (Some(start), Some(budget)) = (start, policy.budget)
-            && start.elapsed() + delay > budget
+            && start.elapsed().saturating_add(delay) > budget
         {
             return Err(RetryError::BudgetSpent {
                 attempts,

@@ -156,6 +156,20 @@ async fn a_cancelled_probe_gives_its_slot_back() {
     assert_eq!(b.state(), BreakerState::Closed);
 }
 
+#[tokio::test(start_paused = true)]
+async fn an_open_duration_too_long_to_add_keeps_it_open_instead_of_panicking() {
+    let b = CircuitBreaker::new(BreakerConfig {
+        failure_threshold: 1,
+        open_for: Duration::MAX,
+        half_open_probes: 1,
+    })
+    .expect("valid config");
+    assert_eq!(fail(&b).await, Err(BreakerError::Failed("down")));
+    advance(Duration::from_secs(86_400 * 365)).await;
+    assert_eq!(b.state(), BreakerState::Open);
+    assert!(matches!(succeed(&b).await, Err(BreakerError::Open { .. })));
+}
+
 #[test]
 fn bad_settings_are_typed_errors() {
     let config = |threshold, open_for, probes| BreakerConfig {

@@ -48,3 +48,10 @@ async fn a_deadline_already_past_is_a_typed_error() {
     let future = Instant::now() + Duration::from_secs(1);
     assert_eq!(Deadline::at(future).map(|d| d.instant()), Ok(future));
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_unlimited_budget_is_a_far_deadline_not_a_panic() {
+    let deadline = Deadline::after(Duration::MAX).expect("a far-future deadline");
+    assert!(deadline.remaining() > Duration::from_secs(86_400 * 365));
+    assert_eq!(deadline.run(sleep(Duration::from_secs(60))).await, Ok(()));
+}

@@ -57,7 +57,7 @@ async fn an_empty_group_joins_at_once() {
     assert_eq!(Group::<u8, u8>::new().join().await, Ok(vec![]));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_formatted_panic_message_is_kept() {
     let joined = tokio::spawn(async {
         let n = 7;

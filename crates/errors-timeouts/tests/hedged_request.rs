@@ -100,3 +100,17 @@ async fn a_zero_delay_starts_both_at_once() {
     assert_eq!(outcome.expect("ok").winner, Attempt::Hedge);
     assert_eq!(elapsed, Duration::from_millis(100));
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_primary_winning_after_the_hedge_was_sent_cancels_the_hedge() {
+    let (a, b) = replicas(
+        Step::ok_after(Duration::from_millis(400)),
+        Step::ok_after(Duration::from_secs(1)),
+    );
+    let (outcome, elapsed) = run(&a, &b, 300).await;
+    let answer = outcome.expect("the primary succeeds");
+    assert_eq!((answer.winner, answer.hedged), (Attempt::Primary, true));
+    assert_eq!(elapsed, Duration::from_millis(400));
+    assert_eq!(b.stats().started, 1, "the hedge was sent at +300 ms");
+    assert_eq!(b.stats().cancelled, 1, "the losing hedge was cancelled");
+}

@@ -133,6 +133,63 @@ async fn the_budget_stops_retries_that_would_start_too_late() {
     assert_eq!(start.elapsed(), MS(3_300));
 }
 
+#[tokio::test(start_paused = true)]
+async fn an_attempt_starting_exactly_at_the_budget_runs_and_no_sleep_is_wasted() {
+    // Instant failures, delays 100 and 200 ms: attempts at 0, 100 and 300 ms. A 300 ms budget
+    // admits the third (it starts exactly at the budget); the fourth would start at 700 ms, so
+    // retry gives up at once, at +300 ms, instead of sleeping 400 ms first.
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let policy = RetryPolicy::builder()
+        .max_attempts(10)
+        .initial_delay(MS(100))
+        .budget(MS(300))
+        .build()
+        .expect("valid");
+    let start = Instant::now();
+    let (times, outcome) = attempt_times(&policy, &remote).await;
+    assert_eq!(times, [0, 100, 300]);
+    assert!(
+        matches!(outcome, Err(RetryError::BudgetSpent { attempts: 3, .. })),
+        "{outcome:?}"
+    );
+    assert_eq!(start.elapsed(), MS(300));
+}
+
+#[test]
+fn huge_delays_saturate_instead_of_panicking() {
+    for jitter in [
+        Jitter::None,
+        Jitter::Full { seed: 1 },
+        Jitter::Equal { seed: 1 },
+    ] {
+        let policy = RetryPolicy::builder()
+            .max_attempts(4)
+            .initial_delay(Duration::MAX)
+            .max_delay(Duration::MAX)
+            .multiplier(u32::MAX)
+            .jitter(jitter)
+            .build()
+            .expect("valid");
+        assert_eq!(policy.delays().count(), 3);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_huge_delay_under_a_budget_is_budget_spent_not_a_panic() {
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let policy = RetryPolicy::builder()
+        .initial_delay(Duration::MAX)
+        .max_delay(Duration::MAX)
+        .budget(Duration::from_secs(1))
+        .build()
+        .expect("valid");
+    let outcome = retry(&policy, |_| true, || remote.call()).await;
+    assert!(matches!(
+        outcome,
+        Err(RetryError::BudgetSpent { attempts: 1, .. })
+    ));
+}
+
 #[test]
 fn bad_settings_are_typed_errors() {
     let zero_attempts = RetryPolicy::builder().max_attempts(0).build();

@@ -1,6 +1,7 @@
 //! Joinable queue: 8 jobs and 3 consumers; job 3 fails with an error and job 6 panics its
 //! consumer mid-item. `join` still returns, because a job's "done" is a guard that fires on drop.
-//! (The panic's message goes to stderr; the transcript is stdout.)
+//! The panic is deliberate: instead of the default panic report and backtrace, stderr gets a
+//! one-line note about it; the transcript is stdout.
 //!
 //! Run: `cargo run --example joinable_queue`
 //!
@@ -17,6 +18,9 @@ use producer_consumer::joinable_queue::JoinableQueue;
 use testing::Transcript;
 use tokio::task::JoinSet;
 use tokio::time::sleep;
+
+/// The message of job 6's panic in `consumer`, which the panic hook set in `main` recognises.
+const DELIBERATE: &str = "job 6 brings its consumer down";
 
 // ANCHOR: consumer
 async fn consumer(t: Transcript, name: &'static str, queue: JoinableQueue<u32>) {
@@ -44,7 +48,24 @@ async fn consumer(t: Transcript, name: &'static str, queue: JoinableQueue<u32>) 
 // ANCHOR_END: consumer
 
 fn main() -> anyhow::Result<()> {
+    note_deliberate_panic();
     testing::run_example(run)
+}
+
+/// Reports job 6's planned panic as a one-line note on stderr, so that a reader running the
+/// example is not alarmed by a panic message and backtrace; any other panic is reported as usual.
+fn note_deliberate_panic() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // A `panic!` with a plain string literal carries a `&'static str`.
+        if info.payload().downcast_ref::<&str>() == Some(&DELIBERATE) {
+            eprintln!(
+                "note: a consumer panicked on purpose (\"{DELIBERATE}\"); its guard counts job 6 as failed"
+            );
+        } else {
+            default(info);
+        }
+    }));
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {

@@ -1,5 +1,5 @@
 //! Publish and subscribe: a ticker publishes 10 prices 0.1 s apart to three subscribers, each
-//! keeping at most 3 unread. Two keep up; the slow one (0.35 s per message) lags, is told how
+//! keeping at most 4 unread. Two keep up; the slow one (0.35 s per message) lags, is told how
 //! many it missed, and carries on. The publisher never waits.
 //!
 //! Run: `cargo run --example pub_sub`
@@ -50,7 +50,8 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
-    let publisher = pub_sub::channel(3)?;
+    // A power of two: tokio's broadcast rounds any other capacity up (3 would keep 4 too).
+    let publisher = pub_sub::channel(4)?;
     let mut subscribers = JoinSet::new();
     for (name, work) in [("fast-1", 10), ("fast-2", 50), ("slow", 350)] {
         let rx = publisher.subscribe();

@@ -98,7 +98,8 @@ enum Role {
 ///
 /// # Errors
 /// [`CompletionError::ZeroCapacity`] or [`CompletionError::NoConsumers`] for bad input, before
-/// anything runs; a `*Panicked` variant when a task panicked (every other task is aborted).
+/// anything runs; [`CompletionError::ProducerFailed`] or [`CompletionError::ConsumerFailed`] when
+/// a task panicked (every other task is aborted).
 ///
 /// # Examples
 /// ```

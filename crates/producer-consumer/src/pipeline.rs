@@ -13,8 +13,10 @@
 //! Each [`Pipeline::stage`] is a task that owns its input receiver and its output sender. When
 //! its input ends it returns, which drops its sender, which ends the next stage's input: shutdown
 //! flows downstream with no sentinel. When a stage fails it returns its error, which drops both
-//! ends: the next stage drains and stops, the previous stage's `send` fails and it stops, and
-//! [`Pipeline::join`] returns the error. Nothing waits forever.
+//! ends: the next stage drains and stops, the previous stage's `send` fails and it stops.
+//! [`Pipeline::join`] does not wait for that: it returns the error at once and aborts the stages
+//! still running, so items already past the failing stage are dropped unfinished. Nothing waits
+//! forever.
 //!
 //! # Differences
 //! - The end of input is the channel closing, passed on by dropping, not a `None` each stage must

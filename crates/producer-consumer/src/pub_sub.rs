@@ -12,7 +12,8 @@
 //! ```
 //!
 //! # Rust
-//! `tokio::sync::broadcast` keeps one ring of the last `capacity` messages for every subscriber.
+//! `tokio::sync::broadcast` keeps one ring of the last `capacity` messages for every subscriber
+//! (tokio rounds the capacity up to a power of two: `channel(3)` keeps 4).
 //! [`Publisher::publish`] never waits: a slow subscriber does not slow the others. When a
 //! subscriber falls more than `capacity` messages behind, its oldest messages are overwritten and
 //! its next [`Subscriber::recv`] returns [`Delivery::Missed`] with how many, then carries on from
@@ -56,7 +57,8 @@ pub enum Delivery<T> {
     Missed(u64),
 }
 
-/// Creates a publisher whose subscribers each keep up to `capacity` unread messages.
+/// Creates a publisher whose subscribers each keep up to `capacity` unread messages, rounded up
+/// to a power of two as tokio's `broadcast` does (`channel(3)` keeps 4, `channel(5)` keeps 8).
 ///
 /// # Errors
 /// [`PubSubError::ZeroCapacity`] or [`PubSubError::TooLarge`].

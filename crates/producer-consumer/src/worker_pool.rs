@@ -21,7 +21,9 @@
 //! reorders by index.
 //!
 //! Dropping every [`WorkerPool`] handle closes the input: workers finish what was accepted, then
-//! [`Results::recv`] returns `None`. Dropping [`Results`] aborts the workers.
+//! [`Results::recv`] returns `None`. Dropping [`Results`] aborts the workers. After either
+//! [`WorkerPool::close`] or the drop of [`Results`], a `submit` waiting for a slot gets its item
+//! back at once.
 //!
 //! # Differences
 //! - asyncio workers die with the first exception and their items vanish; here a panic is caught
@@ -175,13 +177,15 @@ where
             }
         });
     }
+    let slots = Arc::new(Semaphore::new(config.capacity));
     let pool = WorkerPool {
         input: input_tx,
-        slots: Arc::new(Semaphore::new(config.capacity)),
+        slots: Arc::clone(&slots),
         next: Arc::new(AtomicU64::new(0)),
     };
     let results = Results {
         done: done_rx,
+        slots,
         _workers: workers,
     };
     Ok((pool, results))
@@ -211,7 +215,8 @@ impl<T> WorkerPool<T> {
         if self.input.is_closed() {
             return Err(Closed(item));
         }
-        // The semaphore is never closed, so `acquire_owned` cannot fail.
+        // The semaphore is closed by `close` and when `Results` drops: a submit waiting for a
+        // slot then fails instead of waiting for slots that queued items may hold forever.
         let Ok(permit) = Arc::clone(&self.slots).acquire_owned().await else {
             return Err(Closed(item));
         };
@@ -228,9 +233,10 @@ impl<T> WorkerPool<T> {
     }
     // ANCHOR_END: submit
 
-    /// Stops accepting items; the workers finish the accepted ones. Returns `false` when it was
-    /// already closed.
+    /// Stops accepting items; the workers finish the accepted ones. A `submit` waiting for a
+    /// slot fails at once. Returns `false` when it was already closed.
     pub fn close(&self) -> bool {
+        self.slots.close();
         self.input.close()
     }
 }
@@ -257,6 +263,8 @@ impl<T> fmt::Debug for WorkerPool<T> {
 /// The outcomes of a pool, in completion order. Dropping it aborts the workers.
 pub struct Results<R> {
     done: mpsc::Receiver<Done<R>>,
+    // Closed on drop, so that no submit waits for a slot, or takes one, once nobody reads.
+    slots: Arc<Semaphore>,
     // Owned so that dropping `Results` aborts every worker: nothing is left detached.
     _workers: JoinSet<()>,
 }
@@ -279,6 +287,14 @@ impl<R> Results<R> {
             next: 0,
             early: BTreeMap::new(),
         }
+    }
+}
+
+impl<R> Drop for Results<R> {
+    fn drop(&mut self) {
+        // Before the fields drop: dropping `done` frees the slots of unread results, and a
+        // submit woken by that would queue its item for workers about to be aborted.
+        self.slots.close();
     }
 }
 

@@ -1,7 +1,8 @@
 //! Nothing lost, nothing done twice: properties over random numbers of producers and consumers,
-//! capacities, failing items, panicking work or consumers, and producers cancelled at random
-//! virtual times. Every accepted item is processed exactly once or reported as failed; items not
-//! accepted are never processed; shutdown drains everything that was accepted.
+//! capacities, failing items, panicking work or consumers, producers and consumers cancelled and
+//! the queue closed at random virtual times. Every accepted item is processed exactly once or
+//! reported as failed; items not accepted are never processed; shutdown drains everything that
+//! was accepted.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, Once};
@@ -47,6 +48,10 @@ struct Scenario {
     capacity: usize,
     fail_every: u32,
     panic_every: u32,
+    /// For consumers 1.. of the joinable queue: abort after this many ms (consumer 0 lives on).
+    consumer_cancels: Vec<Option<u64>>,
+    /// Close the queue (or the pool's input) after this many ms, producers still running or not.
+    close_after: Option<u64>,
 }
 
 fn scenario() -> impl Strategy<Value = Scenario> {
@@ -56,14 +61,28 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         1usize..8,
         2u32..7,
         2u32..7,
+        proptest::collection::vec(proptest::option::of(0u64..400), 4),
+        proptest::option::of(0u64..400),
     )
         .prop_map(
-            |(producers, consumers, capacity, fail_every, panic_every)| Scenario {
+            |(
                 producers,
                 consumers,
                 capacity,
                 fail_every,
                 panic_every,
+                consumer_cancels,
+                close_after,
+            )| {
+                Scenario {
+                    producers,
+                    consumers,
+                    capacity,
+                    fail_every,
+                    panic_every,
+                    consumer_cancels,
+                    close_after,
+                }
             },
         )
 }
@@ -122,7 +141,14 @@ proptest! {
                     }
                 });
             }
-            drop(pool);
+            if let Some(ms) = s.close_after {
+                tokio::spawn(async move {
+                    sleep(Duration::from_millis(ms)).await;
+                    pool.close();
+                });
+            } else {
+                drop(pool);
+            }
             let mut outcomes = BTreeMap::new();
             let all = timeout(Duration::from_secs(3_600), async {
                 while let Some(done) = results.recv().await {
@@ -158,12 +184,16 @@ proptest! {
     }
 
     #[test]
-    fn the_joinable_queue_finishes_every_item_despite_panicking_consumers(s in scenario()) {
+    fn the_joinable_queue_finishes_every_item_despite_panicking_or_cancelled_consumers(
+        s in scenario(),
+    ) {
         quiet_deliberate_panics();
         paused_runtime().block_on(async {
             let queue = JoinableQueue::new(s.capacity).expect("capacity >= 1");
             let accepted: Shared<Vec<u32>> = Shared::default();
-            let finished: Shared<Vec<(u32, bool)>> = Shared::default();
+            // What consumers took out of the queue, and which of those they marked done.
+            let taken: Shared<Vec<u32>> = Shared::default();
+            let done: Shared<Vec<u32>> = Shared::default();
             let mut producers = tokio::task::JoinSet::new();
             for (p, &(count, cancel_after)) in s.producers.iter().enumerate() {
                 let (queue, accepted) = (queue.clone(), Arc::clone(&accepted));
@@ -172,6 +202,7 @@ proptest! {
                     let produce = async {
                         for item in base..base + count {
                             if queue.put(item).await.is_err() { return }
+                            // No await between acceptance and this record.
                             lock(&accepted).push(item);
                             sleep(Duration::from_millis(5)).await;
                         }
@@ -182,45 +213,67 @@ proptest! {
                     }
                 });
             }
-            // Consumer 0 never panics, so queued items always have someone to take them; the
-            // others panic mid-item on every `panic_every`-th item and die.
+            if let Some(ms) = s.close_after {
+                let queue = queue.clone();
+                producers.spawn(async move {
+                    sleep(Duration::from_millis(ms)).await;
+                    queue.close();
+                });
+            }
+            // Consumer 0 never panics and is never cancelled, so queued items always have
+            // someone to take them; the others panic mid-item on every `panic_every`-th item,
+            // and may be aborted at a random time, item in hand or not.
             let mut consumers = tokio::task::JoinSet::new();
             for c in 0..s.consumers {
-                let (queue, finished) = (queue.clone(), Arc::clone(&finished));
+                let (queue, taken, done) = (queue.clone(), Arc::clone(&taken), Arc::clone(&done));
                 let (fail_every, panic_every) = (s.fail_every, s.panic_every);
-                consumers.spawn(async move {
+                let consumer = consumers.spawn(async move {
                     while let Some(task) = queue.get().await {
                         let item = *task;
+                        lock(&taken).push(item);
                         sleep(cost(item)).await;
                         if c > 0 && item % panic_every == 1 {
-                            lock(&finished).push((item, false));
                             panic!("{DELIBERATE}: consumer {c} on item {item}");
                         }
                         if item.is_multiple_of(fail_every) {
-                            lock(&finished).push((item, false));
                             continue; // dropped without `done()`: failed
                         }
-                        lock(&finished).push((item, true));
+                        lock(&done).push(item);
                         task.done();
                     }
                 });
+                if let Some(&Some(ms)) = c.checked_sub(1).and_then(|i| s.consumer_cancels.get(i)) {
+                    tokio::spawn(async move {
+                        sleep(Duration::from_millis(ms)).await;
+                        consumer.abort();
+                    });
+                }
             }
             while producers.join_next().await.is_some() {}
             timeout(Duration::from_secs(3_600), queue.join())
                 .await
                 .expect("join cannot hang");
+            // Shutdown: whatever was still queued has been drained by the consumers.
+            queue.close();
+            timeout(Duration::from_secs(3_600), async {
+                while consumers.join_next().await.is_some() {}
+            })
+            .await
+            .expect("closing ends every consumer");
             let counts = queue.counts();
             let mut accepted = lock(&accepted).clone();
-            let finished = lock(&finished).clone();
+            let mut taken = lock(&taken).clone();
+            let mut done = lock(&done).clone();
             prop_assert_eq!(counts.unfinished, 0);
             prop_assert_eq!(counts.done + counts.failed, accepted.len());
-            prop_assert_eq!(counts.done, finished.iter().filter(|(_, ok)| *ok).count());
-            let mut seen: Vec<u32> = finished.iter().map(|(item, _)| *item).collect();
-            seen.sort_unstable();
+            prop_assert_eq!(counts.done, done.len());
             accepted.sort_unstable();
-            prop_assert_eq!(seen, accepted, "each accepted item finished exactly once");
-            queue.close();
-            while consumers.join_next().await.is_some() {}
+            taken.sort_unstable();
+            done.sort_unstable();
+            prop_assert_eq!(&taken, &accepted, "each accepted item taken exactly once");
+            let before = done.len();
+            done.dedup();
+            prop_assert_eq!(done.len(), before, "no item done twice");
             Ok(())
         })?;
     }

@@ -92,3 +92,19 @@ async fn publishing_with_no_subscribers_is_not_an_error() {
     assert_eq!(late.recv().await, Some(Delivery::Message("heard")));
     assert_eq!(late.recv().await, None);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_capacity_is_rounded_up_to_a_power_of_two() {
+    let publisher = pub_sub::channel(3).expect("capacity 3");
+    let mut slow = publisher.subscribe();
+    for n in 0..6 {
+        publisher.publish(n);
+    }
+    drop(publisher);
+    // 3 behaves as 4: the subscriber keeps the last 4 of 6, not the last 3.
+    assert_eq!(slow.recv().await, Some(Delivery::Missed(2)));
+    for n in 2..6 {
+        assert_eq!(slow.recv().await, Some(Delivery::Message(n)));
+    }
+    assert_eq!(slow.recv().await, None);
+}

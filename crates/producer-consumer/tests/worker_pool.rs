@@ -172,3 +172,72 @@ async fn closing_drains_the_accepted_items() {
     }
     assert_eq!(count, 5);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_submit_waiting_for_a_slot_fails_when_results_are_dropped() {
+    let (pool, results) =
+        worker_pool::spawn(config(1, 2), |n: u32| async move { n }).expect("valid config");
+    pool.submit(0).await.expect("open");
+    pool.submit(1).await.expect("open");
+    let waiting = tokio::spawn(async move { pool.submit(2).await });
+    tokio::task::yield_now().await;
+    assert!(!waiting.is_finished(), "no slot is free");
+    // Dropping `Results` frees the slots of the unread results, but the pool no longer
+    // accepts work: the waiting submit gets its item back instead of queueing it for nobody.
+    drop(results);
+    let outcome = timeout(Duration::from_secs(60), waiting)
+        .await
+        .expect("the waiting submit returns")
+        .expect("no panic");
+    assert_eq!(outcome.unwrap_err().0, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_submit_waiting_behind_queued_items_does_not_hang_when_results_are_dropped() {
+    let (pool, results) =
+        worker_pool::spawn(config(1, 2), |n: u32| async move { n }).expect("valid config");
+    // Both slots are held by queued items: the worker has not run yet.
+    pool.submit(0).await.expect("open");
+    pool.submit(1).await.expect("open");
+    let submit = pool.submit(2);
+    tokio::pin!(submit);
+    assert!(futures::poll!(&mut submit).is_pending(), "no slot is free");
+    // The worker is aborted before it takes an item, so no slot is ever freed by the items:
+    // only the drop of `Results` itself can wake the waiting submit.
+    drop(results);
+    let outcome = timeout(Duration::from_secs(60), submit)
+        .await
+        .expect("the waiting submit does not hang");
+    assert_eq!(outcome.unwrap_err().0, 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn close_fails_a_submit_waiting_for_a_slot_at_once() {
+    let (pool, mut results) = worker_pool::spawn(config(1, 1), |n: u32| async move {
+        sleep(Duration::from_secs(3_600)).await;
+        n
+    })
+    .expect("valid config");
+    pool.submit(0).await.expect("open");
+    let waiting = tokio::spawn({
+        let pool = pool.clone();
+        async move { pool.submit(1).await }
+    });
+    tokio::task::yield_now().await;
+    assert!(!waiting.is_finished(), "the one slot is taken");
+    let start = Instant::now();
+    assert!(pool.close());
+    let outcome = timeout(Duration::from_secs(60), waiting)
+        .await
+        .expect("the waiting submit does not wait for a slot")
+        .expect("no panic");
+    assert_eq!(outcome.unwrap_err().0, 1);
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "not after the hour-long item"
+    );
+    // The accepted item is still finished and reported.
+    assert_eq!(results.recv().await.map(|done| done.output), Some(Ok(0)));
+    assert!(results.recv().await.is_none());
+}

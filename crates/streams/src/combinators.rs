@@ -39,6 +39,10 @@ use futures::{Stream, StreamExt};
 // ANCHOR: even_squares
 /// The squares of the even numbers of `source`: `[x * x async for x in source if x % 2 == 0]`.
 ///
+/// # Panics
+/// In debug builds, when a square overflows `u64` (an item of 2^32 or more), as `x * x` does;
+/// Python's integers never overflow, Rust's arithmetic does.
+///
 /// # Examples
 /// ```
 /// use futures::StreamExt;
@@ -61,6 +65,9 @@ where
 ///
 /// The source is polled for at most `count` items and then dropped. A `count` of 0 returns 0
 /// without polling the source.
+///
+/// # Panics
+/// In debug builds, when the sum overflows `u64`, as `+` does.
 ///
 /// # Examples
 /// ```

@@ -35,8 +35,8 @@
 //! - **The buffered-stream stall.** `while let Some(x) = s.next().await { work(x).await }`: while
 //!   `work` runs, the buffered futures are not polled. A fetch whose first step finished sits
 //!   idle; its own timeout keeps counting and fires though the fetch barely ran. The example
-//!   shows 200 ms fetches timing out at 350 ms; [`map_spawned`] (or moving `work` into the mapped
-//!   future) avoids it.
+//!   shows downloads that need 300 ms of their 350 ms timeout timing out; [`map_spawned`] (or
+//!   moving `work` into the mapped future) avoids it.
 //! - A limit of 0 would make `buffered` wait forever without starting anything: these functions
 //!   return [`ZeroLimit`] instead.
 //!

@@ -116,11 +116,18 @@ proptest! {
                 .collect()
                 .await
         });
-        for (chunk, at) in &emitted {
+        let last = emitted.len().saturating_sub(1);
+        for (index, (chunk, at)) in emitted.iter().enumerate() {
             prop_assert!(!chunk.is_empty());
             prop_assert!(chunk.len() <= size);
+            let due = arrived_at[chunk[0]] + period_ms;
             // A chunk leaves at most one period after its first item arrived.
-            prop_assert!(*at <= arrived_at[chunk[0]] + period_ms);
+            prop_assert!(*at <= due);
+            // Groups of `size` or every period: a short chunk other than the last was cut by
+            // the timer, exactly one period after its first item, never earlier.
+            if index != last && chunk.len() < size {
+                prop_assert_eq!(*at, due, "short chunk {:?} cut early", chunk);
+            }
         }
         let all: Vec<usize> = emitted.into_iter().flat_map(|(chunk, _)| chunk).collect();
         prop_assert_eq!(all, (0..count).collect::<Vec<_>>());

@@ -164,6 +164,14 @@ fn tracked(
     }
 }
 
+/// The peak a correct limit must reach: when the first `limit` steps all sleep (a delay of 0 may
+/// finish on its first poll), they are all in flight together at the start. Asserting it proves
+/// the counter really measures concurrency, so `peak <= limit` is not vacuous.
+fn expected_peak(delays: &[u64], limit: usize) -> Option<usize> {
+    let first = &delays[..limit.min(delays.len())];
+    first.iter().all(|delay| *delay > 0).then_some(first.len())
+}
+
 proptest! {
     #[test]
     fn ordered_keeps_input_order_and_never_exceeds_the_limit(
@@ -179,6 +187,9 @@ proptest! {
         );
         prop_assert_eq!(out, (0..delays.len()).collect::<Vec<_>>());
         prop_assert!(peak.load(Ordering::SeqCst) <= limit);
+        if let Some(expected) = expected_peak(&delays, limit) {
+            prop_assert_eq!(peak.load(Ordering::SeqCst), expected, "the limit is used, not just respected");
+        }
     }
 
     #[test]
@@ -196,6 +207,9 @@ proptest! {
         out.sort_unstable();
         prop_assert_eq!(out, (0..delays.len()).collect::<Vec<_>>());
         prop_assert!(peak.load(Ordering::SeqCst) <= limit);
+        if let Some(expected) = expected_peak(&delays, limit) {
+            prop_assert_eq!(peak.load(Ordering::SeqCst), expected, "the limit is used, not just respected");
+        }
     }
 
     #[test]
@@ -214,6 +228,9 @@ proptest! {
         });
         prop_assert_eq!(out, (0..delays.len()).collect::<Vec<_>>());
         prop_assert!(peak.load(Ordering::SeqCst) <= limit);
+        if let Some(expected) = expected_peak(&delays, limit) {
+            prop_assert_eq!(peak.load(Ordering::SeqCst), expected, "the limit is used, not just respected");
+        }
     }
 }
 

@@ -85,3 +85,23 @@ fn pending_until_the_gap_then_ready_and_the_task_is_woken() {
         assert_eq!(assert_ready!(paced.poll_next()), None);
     });
 }
+
+#[tokio::test(start_paused = true)]
+async fn fused_is_honest_for_a_source_whose_length_is_unknown() {
+    // A filtered iterator cannot say how many items remain: the stream may only claim to be
+    // terminated once it has found (and returned) the end, and then must keep saying so.
+    let mut odd = pin!(Paced::new((1..=4).filter(|n| n % 2 == 1), GAP));
+    assert!(!odd.is_terminated());
+    assert_eq!(odd.next().await, Some(1));
+    assert_eq!(odd.next().await, Some(3));
+    assert!(!odd.is_terminated(), "4 is still in the source, unfiltered");
+    let start = Instant::now();
+    assert_eq!(odd.next().await, None);
+    assert_eq!(
+        start.elapsed(),
+        Duration::ZERO,
+        "no gap is slept for nothing"
+    );
+    assert!(odd.is_terminated());
+    assert_eq!(odd.next().await, None);
+}

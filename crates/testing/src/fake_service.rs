@@ -181,8 +181,10 @@ impl FakeService {
     /// A [`FakeError`] when the step says the call fails.
     ///
     /// # Cancel safety
-    /// Dropping the future before it answers counts the call as cancelled; its step is used up
-    /// all the same, as a real request that reached the server would be.
+    /// The call starts (takes its step and counts as started) when the future is first polled;
+    /// a future dropped before that has made no call. Dropping it after that, before it
+    /// answers, counts the call as cancelled; its step is used up all the same, as a real
+    /// request that reached the server would be.
     pub async fn call(&self) -> Result<String, FakeError> {
         let (call, step) = {
             let mut state = self.state();
