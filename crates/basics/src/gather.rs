@@ -35,9 +35,9 @@
 //! `join!` / `try_join!` for a handful of calls; `JoinSet` when tasks are many or long-lived;
 //! `futures::stream::iter(..).buffer_unordered(n)` when they must be bounded.
 
-use std::collections::HashMap;
 use std::future::Future;
 
+use futures::FutureExt as _;
 use tokio::task::{JoinError, JoinSet};
 
 /// Why [`spawn_all`] could not return every output.
@@ -120,21 +120,26 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    let futures = futures.into_iter();
     let mut set = JoinSet::new();
-    // A failed join only gives back the task's id, so remember which input each id came from.
-    let mut positions = HashMap::new();
-    for (index, future) in futures.into_iter().enumerate() {
-        let handle = set.spawn(async move { (index, future.await) });
-        positions.insert(handle.id(), index);
+    // A task that returns carries its index; a failed join gives back only the task's id. So
+    // keep the ids in input order (no hashing on the hot path) and search them on failure.
+    let mut ids = Vec::with_capacity(futures.size_hint().0);
+    for (index, future) in futures.enumerate() {
+        // `map` rather than `async move { (index, future.await) }`: an async block stores the
+        // future twice over (before and while awaiting it), which can double each task's size.
+        ids.push(set.spawn(future.map(move |output| (index, output))).id());
     }
-    let mut slots: Vec<Option<F::Output>> = std::iter::repeat_with(|| None)
-        .take(positions.len())
-        .collect();
+    let mut slots: Vec<Option<F::Output>> =
+        std::iter::repeat_with(|| None).take(ids.len()).collect();
     while let Some(joined) = set.join_next().await {
         match joined {
             Ok((index, output)) => slots[index] = Some(output),
             Err(error) => {
-                let index = positions[&error.id()];
+                let index = ids
+                    .iter()
+                    .position(|&id| id == error.id())
+                    .expect("every joined task was spawned here");
                 // Returning drops `set`, which aborts every member still running.
                 return Err(if error.is_panic() {
                     GatherError::Panicked {

@@ -34,7 +34,6 @@
 //! `JoinSet` directly for simple cases; this shape (abort then drain) when members hold
 //! resources whose cleanup must finish before the caller continues.
 
-use std::collections::HashMap;
 use std::future::Future;
 
 use tokio::task::{Id, JoinError, JoinSet};
@@ -106,8 +105,9 @@ impl<E> TaskGroupError<E> {
 #[derive(Debug)]
 pub struct TaskGroup<T, E> {
     set: JoinSet<Result<T, E>>,
-    // A failed join gives back only the task's id; this maps it to the member's position.
-    positions: HashMap<Id, usize>,
+    // Member ids in spawn order: a join gives back only the task's id, and its position here is
+    // the member's index. A `Vec` costs 8 bytes a member and no hashing (see `Positions`).
+    ids: Vec<Id>,
 }
 
 impl<T, E> TaskGroup<T, E>
@@ -119,7 +119,7 @@ where
     pub fn new() -> TaskGroup<T, E> {
         TaskGroup {
             set: JoinSet::new(),
-            positions: HashMap::new(),
+            ids: Vec::new(),
         }
     }
 
@@ -132,20 +132,19 @@ where
     where
         F: Future<Output = Result<T, E>> + Send + 'static,
     {
-        let index = self.positions.len();
-        let handle = self.set.spawn(member);
-        self.positions.insert(handle.id(), index);
+        let index = self.ids.len();
+        self.ids.push(self.set.spawn(member).id());
         index
     }
 
     /// The number of members spawned.
     pub fn len(&self) -> usize {
-        self.positions.len()
+        self.ids.len()
     }
 
     /// Whether no member was spawned.
     pub fn is_empty(&self) -> bool {
-        self.positions.is_empty()
+        self.ids.is_empty()
     }
 
     /// Waits for every member and returns their outputs in spawn order. An empty group gives
@@ -161,20 +160,21 @@ where
     /// outputs already collected are lost.
     pub async fn join(mut self) -> Result<Vec<T>, TaskGroupError<E>> {
         let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None)
-            .take(self.positions.len())
+            .take(self.ids.len())
             .collect();
+        let positions = Positions::new(&self.ids);
         while let Some(joined) = self.set.join_next_with_id().await {
             let failure = match joined {
                 Ok((id, Ok(output))) => {
-                    slots[self.positions[&id]] = Some(output);
+                    slots[positions.of(id)] = Some(output);
                     continue;
                 }
                 Ok((id, Err(error))) => TaskGroupError::Failed {
-                    index: self.positions[&id],
+                    index: positions.of(id),
                     error,
                 },
                 Err(source) => {
-                    let index = self.positions[&source.id()];
+                    let index = positions.of(source.id());
                     if source.is_panic() {
                         TaskGroupError::Panicked { index, source }
                     } else {
@@ -199,6 +199,38 @@ where
 }
 // ANCHOR_END: task_group
 
+/// Finds a member's spawn position from its task id.
+enum Positions<'a> {
+    /// The ids, in spawn order, are increasing: a binary search of them gives the position.
+    Increasing(&'a [Id]),
+    /// `(id, position)` pairs sorted by id.
+    Sorted(Vec<(Id, usize)>),
+}
+
+impl<'a> Positions<'a> {
+    fn new(ids: &'a [Id]) -> Positions<'a> {
+        // Tokio numbers tasks from a counter, so spawn order is id order and no copy is needed.
+        // Ids are documented only as unique, though: if the order ever differs, sort a copy.
+        if ids.is_sorted() {
+            Positions::Increasing(ids)
+        } else {
+            let mut pairs: Vec<(Id, usize)> = ids.iter().copied().zip(0..).collect();
+            pairs.sort_unstable();
+            Positions::Sorted(pairs)
+        }
+    }
+
+    fn of(&self, id: Id) -> usize {
+        let found = match self {
+            Positions::Increasing(ids) => ids.binary_search(&id),
+            Positions::Sorted(pairs) => pairs
+                .binary_search_by_key(&id, |&(id, _)| id)
+                .map(|at| pairs[at].1),
+        };
+        found.expect("every joined task is a member of the group")
+    }
+}
+
 impl<T, E> Default for TaskGroup<T, E>
 where
     T: Send + 'static,
@@ -206,5 +238,38 @@ where
 {
     fn default() -> Self {
         TaskGroup::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spawns `n` idle tasks and returns their ids in spawn order.
+    fn spawn_ids(set: &mut JoinSet<()>, n: usize) -> Vec<Id> {
+        (0..n).map(|_| set.spawn(async {}).id()).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn positions_follow_spawn_order() {
+        let mut set = JoinSet::new();
+        let ids = spawn_ids(&mut set, 5);
+        let positions = Positions::new(&ids);
+        assert!(matches!(positions, Positions::Increasing(_)));
+        for (index, &id) in ids.iter().enumerate() {
+            assert_eq!(positions.of(id), index);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn positions_survive_ids_out_of_order() {
+        let mut set = JoinSet::new();
+        let mut ids = spawn_ids(&mut set, 5);
+        ids.swap(0, 3);
+        let positions = Positions::new(&ids);
+        assert!(matches!(positions, Positions::Sorted(_)));
+        for (index, &id) in ids.iter().enumerate() {
+            assert_eq!(positions.of(id), index);
+        }
     }
 }

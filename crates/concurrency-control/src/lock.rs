@@ -57,6 +57,9 @@ pub struct SyncCounter {
 
 impl SyncCounter {
     /// Adds one and returns the new value.
+    // `#[inline]`: a few instructions under the lock, called in hot loops from other crates,
+    // which could not inline it otherwise (it is not generic).
+    #[inline]
     pub fn increment(&self) -> u64 {
         // The guard lives for this statement only: no `.await` can happen while it is held. A
         // panic cannot happen under the lock either, so a poisoned lock still holds a good value.
@@ -66,6 +69,7 @@ impl SyncCounter {
     }
 
     /// The current value.
+    #[inline]
     pub fn get(&self) -> u64 {
         *self.value.lock().unwrap_or_else(PoisonError::into_inner)
     }

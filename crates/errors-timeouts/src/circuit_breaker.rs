@@ -185,6 +185,7 @@ impl CircuitBreaker {
 
     // A std mutex: the state is read or changed in a few instructions, never across an
     // `.await`, so the lock is never held while a call runs.
+    #[inline]
     fn lock(&self) -> MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -222,6 +223,9 @@ impl CircuitBreaker {
     // ANCHOR_END: call
 
     // ANCHOR: admit
+    // `#[inline]` here and on the outcome path: `call` is generic, so it is compiled in the
+    // caller's crate, and without it these per-call steps stay out-of-line calls there.
+    #[inline]
     fn admit(&self) -> Result<Permit<'_>, Duration> {
         let mut shared = self.lock();
         let probe = match shared.state {
@@ -256,8 +260,19 @@ impl CircuitBreaker {
         })
     }
 
+    #[inline]
     fn on_outcome(&self, probe: Option<u64>, success: bool) {
         let mut shared = self.lock();
+        // The common case, a success while closed, in place: no state is rebuilt or compared.
+        if let (State::Closed { failures }, true) = (&mut shared.state, success) {
+            *failures = 0;
+            return;
+        }
+        self.transition(&mut shared, probe, success);
+    }
+
+    // Every other outcome: kept out of line, so the inlined common case stays small.
+    fn transition(&self, shared: &mut Shared, probe: Option<u64>, success: bool) {
         // Only probes of the current half-open period count: a late probe from an earlier one,
         // or a call admitted while closed that lands now, changes nothing here.
         let current_probe = probe == Some(shared.openings);
@@ -325,6 +340,7 @@ struct Permit<'a> {
 }
 
 impl Permit<'_> {
+    #[inline]
     fn record(&mut self, success: bool) {
         self.recorded = true;
         self.breaker.on_outcome(self.probe, success);
@@ -332,6 +348,7 @@ impl Permit<'_> {
 }
 
 impl Drop for Permit<'_> {
+    #[inline]
     fn drop(&mut self) {
         if !self.recorded {
             self.breaker.on_cancel(self.probe);

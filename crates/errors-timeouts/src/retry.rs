@@ -296,27 +296,50 @@ pub enum RetryError<E> {
 /// is made.
 pub async fn retry<T, E, Fut>(
     policy: &RetryPolicy,
-    mut is_retryable: impl FnMut(&E) -> bool,
+    is_retryable: impl FnMut(&E) -> bool,
     mut operation: impl FnMut() -> Fut,
 ) -> Result<T, RetryError<E>>
 where
     Fut: Future<Output = Result<T, E>>,
 {
     // The success path does no more than the bare call: the clock is read only when a budget
-    // is set, and the delay generator is built at the first failure.
+    // is set (the budget counts from the first attempt).
     let start = policy.budget.map(|_| Instant::now());
-    let mut delays = None;
-    let mut attempts = 0;
+    let error = match operation().await {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    // The rest (delay generator, sleep, later attempts) is its own future, boxed: the future
+    // of a call that succeeds at once stays small and cheap to create and move. The one
+    // allocation comes after a failure, just before a backoff sleep.
+    Box::pin(retry_after_failure(
+        policy,
+        start,
+        is_retryable,
+        operation,
+        error,
+    ))
+    .await
+}
+
+/// [`retry`] from its first failure (`error`) on.
+async fn retry_after_failure<T, E, Fut>(
+    policy: &RetryPolicy,
+    start: Option<Instant>,
+    mut is_retryable: impl FnMut(&E) -> bool,
+    mut operation: impl FnMut() -> Fut,
+    mut error: E,
+) -> Result<T, RetryError<E>>
+where
+    Fut: Future<Output = Result<T, E>>,
+{
+    let mut delays = policy.delays();
+    let mut attempts = 1;
     loop {
-        attempts += 1;
-        let error = match operation().await {
-            Ok(value) => return Ok(value),
-            Err(error) => error,
-        };
         if !is_retryable(&error) {
             return Err(RetryError::Permanent { attempts, error });
         }
-        let Some(delay) = delays.get_or_insert_with(|| policy.delays()).next() else {
+        let Some(delay) = delays.next() else {
             return Err(RetryError::Exhausted {
                 attempts,
                 last: error,
@@ -331,6 +354,11 @@ where
             });
         }
         tokio::time::sleep(delay).await;
+        attempts += 1;
+        error = match operation().await {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
     }
 }
 // ANCHOR_END: retry

@@ -110,6 +110,47 @@ async fn a_permanent_error_is_not_retried() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_permanent_error_after_a_retry_counts_every_attempt() {
+    // The first failure is retryable, the second permanent: the count spans both.
+    let remote = FakeService::new("r", Script::new().then_repeat(2, Step::fail()));
+    let policy = RetryPolicy::builder()
+        .max_attempts(5)
+        .initial_delay(MS(100))
+        .build()
+        .expect("valid");
+    let mut seen = 0;
+    let start = Instant::now();
+    let outcome = retry(
+        &policy,
+        |_| {
+            seen += 1;
+            seen == 1
+        },
+        || remote.call(),
+    )
+    .await;
+    assert!(matches!(
+        outcome,
+        Err(RetryError::Permanent { attempts: 2, .. })
+    ));
+    assert_eq!(remote.stats().started, 2);
+    assert_eq!(start.elapsed(), MS(100));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retrying_call_can_run_on_its_own_task() {
+    // Spawning needs the whole retry future, failure path included, to be `Send + 'static`.
+    let remote = FakeService::new("r", Script::new().then(Step::fail()).then(Step::ok()));
+    let policy = RetryPolicy::builder().build().expect("valid");
+    let task = tokio::spawn(async move { retry(&policy, |_| true, || remote.call()).await });
+    let reply = task
+        .await
+        .expect("no panic")
+        .expect("the second attempt succeeds");
+    assert_eq!(reply, "r reply 2");
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_budget_stops_retries_that_would_start_too_late() {
     // Each attempt takes 1 s; delays 100, 200, 400 ms; a 2.5 s budget.
     let remote = FakeService::new(

@@ -48,7 +48,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::FutureExt as _;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use crate::bounded_queue::Closed;
@@ -87,15 +87,17 @@ pub struct Completed<R> {
     pub output: Result<R, Panicked>,
 }
 
+// Every job and every unread result holds one in-flight slot, a permit of `slots`: `submit`
+// takes it (and forgets the permit), and only the reader gives it back, when it hands the
+// result out. That is what bounds queued, running and unread items together. The slot is a
+// count rather than a permit object carried along: carrying an `OwnedSemaphorePermit` costs
+// an `Arc` increment and decrement per item, from two threads. A job or result dropped unread
+// (the pool closed, or `Results` dropped) does not give its slot back, and need not: either
+// way the semaphore is closed and nobody takes a slot again.
 struct Job<T> {
     index: u64,
     item: T,
-    // The in-flight slot travels with the item and its result, and is released only when the
-    // caller reads the result: that is what bounds queued, running and unread items together.
-    permit: OwnedSemaphorePermit,
 }
-
-type Done<R> = (Completed<R>, OwnedSemaphorePermit);
 
 // ANCHOR: spawn
 /// Starts a pool of `config.workers` tasks running `work` on each submitted item.
@@ -147,31 +149,24 @@ where
         return Err(PoolError::ZeroCapacity);
     }
     // Neither channel ever waits: at most `capacity` permits exist, and every queued job and
-    // every unread result holds one. The semaphore is the only place a submitter waits.
+    // every unread result holds one. The semaphore is the only place a submitter waits, and it
+    // bounds both channels: so the result channel needs no bound (and no per-item semaphore
+    // of its own) to hold at most `capacity` results.
     let (input_tx, input_rx) = async_channel::bounded::<Job<T>>(config.capacity);
-    let (done_tx, done_rx) = mpsc::channel::<Done<R>>(config.capacity);
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Completed<R>>();
     let work = Arc::new(work);
     let mut workers = JoinSet::new();
     for _ in 0..config.workers {
         let (input, done, work) = (input_rx.clone(), done_tx.clone(), Arc::clone(&work));
         workers.spawn(async move {
-            while let Ok(Job {
-                index,
-                item,
-                permit,
-            }) = input.recv().await
-            {
+            while let Ok(Job { index, item }) = input.recv().await {
                 // The call and the future both run inside `catch_unwind`, so a panic anywhere
                 // in the work becomes this item's outcome instead of killing the worker.
                 let output = AssertUnwindSafe(async { work(item).await })
                     .catch_unwind()
                     .await
                     .map_err(|_| Panicked);
-                if done
-                    .send((Completed { index, output }, permit))
-                    .await
-                    .is_err()
-                {
+                if done.send(Completed { index, output }).is_err() {
                     break; // `Results` was dropped: nobody wants the outcomes
                 }
             }
@@ -217,18 +212,19 @@ impl<T> WorkerPool<T> {
         }
         // The semaphore is closed by `close` and when `Results` drops: a submit waiting for a
         // slot then fails instead of waiting for slots that queued items may hold forever.
-        let Ok(permit) = Arc::clone(&self.slots).acquire_owned().await else {
+        let Ok(slot) = self.slots.acquire().await else {
             return Err(Closed(item));
         };
+        // The slot now travels with the item; the reader gives it back (see `Job`).
+        slot.forget();
         let index = self.next.fetch_add(1, Ordering::Relaxed);
-        // Never `Full`: the permit just taken guarantees a free slot in the input channel.
-        match self.input.try_send(Job {
-            index,
-            item,
-            permit,
-        }) {
+        // Never `Full`: the slot just taken guarantees a free place in the input channel.
+        match self.input.try_send(Job { index, item }) {
             Ok(()) => Ok(index),
-            Err(error) => Err(Closed(error.into_inner().item)),
+            Err(error) => {
+                self.slots.add_permits(1);
+                Err(Closed(error.into_inner().item))
+            }
         }
     }
     // ANCHOR_END: submit
@@ -262,7 +258,7 @@ impl<T> fmt::Debug for WorkerPool<T> {
 
 /// The outcomes of a pool, in completion order. Dropping it aborts the workers.
 pub struct Results<R> {
-    done: mpsc::Receiver<Done<R>>,
+    done: mpsc::UnboundedReceiver<Completed<R>>,
     // Closed on drop, so that no submit waits for a slot, or takes one, once nobody reads.
     slots: Arc<Semaphore>,
     // Owned so that dropping `Results` aborts every worker: nothing is left detached.
@@ -276,8 +272,14 @@ impl<R> Results<R> {
     /// # Cancel safety
     /// Cancel safe: an outcome is taken only when the future completes.
     pub async fn recv(&mut self) -> Option<Completed<R>> {
-        // Dropping the permit here frees the item's in-flight slot for the next submit.
-        self.done.recv().await.map(|(completed, _permit)| completed)
+        let completed = self.done.recv().await?;
+        self.free_slot();
+        Some(completed)
+    }
+
+    /// Gives back the in-flight slot of a result handed out, for the next submit.
+    fn free_slot(&self) {
+        self.slots.add_permits(1);
     }
 
     /// The same outcomes in submission order.
@@ -292,8 +294,8 @@ impl<R> Results<R> {
 
 impl<R> Drop for Results<R> {
     fn drop(&mut self) {
-        // Before the fields drop: dropping `done` frees the slots of unread results, and a
-        // submit woken by that would queue its item for workers about to be aborted.
+        // Nobody reads from here on: a submit waiting for a slot fails at once, and no later
+        // submit takes one to queue its item for workers about to be aborted.
         self.slots.close();
     }
 }
@@ -313,7 +315,7 @@ pub struct OrderedResults<R> {
     next: u64,
     // Outcomes that finished before an earlier one. They keep their in-flight slots, so this map
     // never holds more than `capacity` entries and a stalled item stalls the submitters.
-    early: BTreeMap<u64, Done<R>>,
+    early: BTreeMap<u64, Completed<R>>,
 }
 
 impl<R> OrderedResults<R> {
@@ -324,18 +326,20 @@ impl<R> OrderedResults<R> {
     /// Cancel safe: outcomes received while waiting are kept for the next call.
     pub async fn recv(&mut self) -> Option<Completed<R>> {
         loop {
-            if let Some((completed, _permit)) = self.early.remove(&self.next) {
+            if let Some(completed) = self.early.remove(&self.next) {
+                self.results.free_slot();
                 self.next += 1;
                 return Some(completed);
             }
             match self.results.done.recv().await {
                 Some(done) => {
-                    self.early.insert(done.0.index, done);
+                    self.early.insert(done.index, done);
                 }
                 // Every worker is gone. An index can be missing only if its submit found the
                 // pool closed, so hand out whatever is left in order.
                 None => {
-                    let (_, (completed, _permit)) = self.early.pop_first()?;
+                    let (_, completed) = self.early.pop_first()?;
+                    self.results.free_slot();
                     self.next = completed.index + 1;
                     return Some(completed);
                 }

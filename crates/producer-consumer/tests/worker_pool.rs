@@ -73,6 +73,39 @@ async fn ordered_results_follow_submission_order_whatever_the_finishing_order() 
 }
 
 #[tokio::test(start_paused = true)]
+async fn ordered_results_waiting_for_an_earlier_one_keep_their_slots() {
+    // Item 0 takes 1 s, item 1 none: item 1 waits in the reorder buffer, still holding its
+    // slot, so with 2 slots the third submit waits until item 0 is handed out.
+    let (pool, results) = worker_pool::spawn(config(2, 2), |n: u64| async move {
+        if n == 0 {
+            sleep(Duration::from_secs(1)).await;
+        }
+        n
+    })
+    .expect("valid config");
+    let submitter = tokio::spawn(async move {
+        let start = Instant::now();
+        let mut accepted_at = Vec::new();
+        for n in 0..3 {
+            pool.submit(n).await.expect("open");
+            accepted_at.push(start.elapsed());
+        }
+        accepted_at
+    });
+    let mut ordered = results.ordered();
+    let mut indexes = Vec::new();
+    while let Some(done) = ordered.recv().await {
+        indexes.push(done.index);
+    }
+    assert_eq!(indexes, [0, 1, 2]);
+    let accepted_at = submitter.await.expect("no panic");
+    assert_eq!(
+        accepted_at,
+        [Duration::ZERO, Duration::ZERO, Duration::from_secs(1)]
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_panic_is_that_items_outcome_and_the_worker_goes_on() {
     let (pool, mut results) = worker_pool::spawn(config(1, 4), |n: u32| async move {
         assert_ne!(n, 1, "item 1 panics");
