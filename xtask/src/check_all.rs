@@ -56,12 +56,12 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
         )
     });
     step(&mut tally, "docs sync (cargo xtask docs --check)", || {
-        report(docs::check_tree(&root)?)
+        Ok(workspace::print_problems(&docs::check_tree(&root)?, ""))
     });
     step(
         &mut tally,
         "generated files (cargo xtask readme --check)",
-        || report(readme::check_tree(&root)?),
+        || Ok(workspace::print_problems(&readme::check_tree(&root)?, "")),
     );
     run_examples(&root, &mut tally);
     println!("==> coverage");
@@ -95,14 +95,6 @@ fn cargo(root: &Path, args: &[&str], env: Option<(&str, &str)>) -> Result<bool> 
         command.env(key, value);
     }
     workspace::run_streaming(&mut command)
-}
-
-/// Prints the problems a check found; passes when there are none.
-fn report(problems: Vec<String>) -> Result<bool> {
-    for problem in &problems {
-        println!("{problem}");
-    }
-    Ok(problems.is_empty())
 }
 
 /// Builds every example (one check), then runs each against its golden transcript (one check

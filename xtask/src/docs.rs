@@ -12,28 +12,20 @@
 use std::path::Path;
 
 use crate::diff;
-use crate::workspace::{self, Result, UsageError};
+use crate::workspace::{self, Result};
 
 /// The subcommand.
 ///
 /// # Errors
 /// On bad arguments or unreadable docs; stale blocks and broken markers are reported, not errors.
 pub(crate) fn run(args: &[String]) -> Result<bool> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err(UsageError(format!("docs takes only --check, got {args:?}")).into()),
-    };
+    let check = workspace::check_flag("docs", args)?;
     let root = workspace::root();
     if check {
-        let problems = check_tree(&root)?;
-        for problem in &problems {
-            println!("{problem}");
-        }
-        if problems.is_empty() {
-            println!("docs are up to date");
-        }
-        return Ok(problems.is_empty());
+        return Ok(workspace::print_problems(
+            &check_tree(&root)?,
+            "docs are up to date",
+        ));
     }
     let outcome = update_tree(&root)?;
     for file in &outcome.written {

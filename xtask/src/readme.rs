@@ -12,40 +12,30 @@ use std::path::Path;
 
 use crate::catalogue::{self, PATTERNS, Pattern, TOPICS};
 use crate::diff;
-use crate::workspace::{self, Example, Result, UsageError};
+use crate::workspace::{self, Example, Result};
 
 /// The README line that opens the generated region.
 const START: &str = "<!-- examples:start -->";
 /// The README line that closes it.
 const END: &str = "<!-- examples:end -->";
+const UP_TO_DATE: &str = "docs/concordance.md and the README's example table are up to date";
 
 /// The subcommand.
 ///
 /// # Errors
 /// On bad arguments, unreadable files, or a README without its markers.
 pub(crate) fn run(args: &[String]) -> Result<bool> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => return Err(UsageError(format!("readme takes only --check, got {args:?}")).into()),
-    };
+    let check = workspace::check_flag("readme", args)?;
     let root = workspace::root();
     if check {
-        let problems = check_tree(&root)?;
-        for problem in &problems {
-            println!("{problem}");
-        }
-        if problems.is_empty() {
-            println!("docs/concordance.md and the README's example table are up to date");
-        }
-        return Ok(problems.is_empty());
+        return Ok(workspace::print_problems(&check_tree(&root)?, UP_TO_DATE));
     }
     let written = update_tree(&root)?;
     for file in &written {
         println!("updated {file}");
     }
     if written.is_empty() {
-        println!("docs/concordance.md and the README's example table are up to date");
+        println!("{UP_TO_DATE}");
     }
     Ok(true)
 }

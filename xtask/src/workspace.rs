@@ -201,6 +201,29 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Parses the one optional argument, `--check`, of a subcommand that writes generated files.
+///
+/// # Errors
+/// A [`UsageError`] for anything else.
+pub(crate) fn check_flag(command: &str, args: &[String]) -> Result<bool> {
+    match args {
+        [] => Ok(false),
+        [flag] if flag == "--check" => Ok(true),
+        _ => Err(UsageError(format!("{command} takes only --check, got {args:?}")).into()),
+    }
+}
+
+/// Prints every problem a check found, or `clean` when there is none; true when there is none.
+pub(crate) fn print_problems(problems: &[String], clean: &str) -> bool {
+    for problem in problems {
+        println!("{problem}");
+    }
+    if problems.is_empty() && !clean.is_empty() {
+        println!("{clean}");
+    }
+    problems.is_empty()
+}
+
 /// Reads a UTF-8 file, naming it in the error.
 ///
 /// # Errors
