@@ -36,14 +36,16 @@
 //! # See also
 //! [`gather`](mod@crate::gather) for all results in input order; [`race`](mod@crate::race) for the first success only.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, Stream};
-use tokio::task::{Id, JoinError, JoinSet};
+use tokio::task::JoinSet;
+
+use crate::gather::TaskFailed;
+use crate::positions::Positions;
 
 // ANCHOR: as_completed
 /// Polls every future concurrently on the current task and yields `(index, output)` in the order
@@ -82,34 +84,14 @@ where
 }
 // ANCHOR_END: as_completed
 
-/// Why a spawned member of [`spawn_as_completed`] gave no output.
-#[derive(Debug, thiserror::Error)]
-pub enum TaskFailed {
-    /// The member panicked.
-    #[error("task {index} panicked")]
-    Panicked {
-        /// The member's position in the input.
-        index: usize,
-        /// The join error carrying the panic payload.
-        #[source]
-        source: JoinError,
-    },
-    /// The member was cancelled from outside (its runtime is shutting down).
-    #[error("task {index} was cancelled")]
-    Cancelled {
-        /// The member's position in the input.
-        index: usize,
-    },
-}
-
 /// The stream returned by [`spawn_as_completed`]: spawned tasks' outputs in completion order.
 ///
 /// Dropping it aborts every task still running (it owns their `JoinSet`).
 #[derive(Debug)]
 pub struct AsCompleted<T> {
     set: JoinSet<(usize, T)>,
-    // A failed join only gives back the task's id, so remember which input each id came from.
-    positions: HashMap<Id, usize>,
+    // A failed join gives back only the task's id; this maps it back to the input.
+    positions: Positions,
 }
 
 impl<T> AsCompleted<T> {
@@ -129,21 +111,9 @@ impl<T: 'static> Stream for AsCompleted<T> {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        this.set.poll_join_next(cx).map(|joined| {
-            joined.map(|joined| {
-                joined.map_err(|error| {
-                    let index = this.positions[&error.id()];
-                    if error.is_panic() {
-                        TaskFailed::Panicked {
-                            index,
-                            source: error,
-                        }
-                    } else {
-                        TaskFailed::Cancelled { index }
-                    }
-                })
-            })
-        })
+        this.set
+            .poll_join_next(cx)
+            .map(|joined| joined.map(|joined| joined.map_err(|error| this.positions.failed(error))))
     }
 }
 
@@ -184,10 +154,9 @@ where
     F::Output: Send + 'static,
 {
     let mut set = JoinSet::new();
-    let mut positions = HashMap::new();
+    let mut positions = Positions::default();
     for (index, future) in futures.into_iter().enumerate() {
-        let handle = set.spawn(future.map(move |output| (index, output)));
-        positions.insert(handle.id(), index);
+        positions.push(set.spawn(future.map(move |output| (index, output))).id());
     }
     AsCompleted { set, positions }
 }

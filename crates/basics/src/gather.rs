@@ -40,10 +40,14 @@ use std::future::Future;
 use futures::FutureExt as _;
 use tokio::task::{JoinError, JoinSet};
 
-/// Why [`spawn_all`] could not return every output.
+use crate::positions::Positions;
+
+/// Why a spawned task, known by its position in the input, gave no output: the error of
+/// [`spawn_all`] (whose other tasks are then aborted) and of each item of
+/// [`spawn_as_completed`](crate::spawn_as_completed) (whose other tasks go on).
 #[derive(Debug, thiserror::Error)]
-pub enum GatherError {
-    /// A spawned member panicked; the others were aborted.
+pub enum TaskFailed {
+    /// The task panicked.
     #[error("task {index} panicked")]
     Panicked {
         /// The member's position in the input.
@@ -52,7 +56,7 @@ pub enum GatherError {
         #[source]
         source: JoinError,
     },
-    /// A member was cancelled from outside (its runtime shut down); the others were aborted.
+    /// The task was cancelled from outside (its runtime is shutting down).
     #[error("task {index} was cancelled")]
     Cancelled {
         /// The member's position in the input.
@@ -98,13 +102,13 @@ where
 /// Tasks run in parallel on a multi-thread runtime. An empty input gives `Ok(vec![])` at once.
 ///
 /// # Errors
-/// [`GatherError::Panicked`] or [`GatherError::Cancelled`] for the first member that did not
+/// [`TaskFailed::Panicked`] or [`TaskFailed::Cancelled`] for the first member that did not
 /// return; every other member is aborted before the error is returned.
 ///
 /// # Examples
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), basics::GatherError> {
+/// # async fn main() -> Result<(), basics::TaskFailed> {
 /// let squares = basics::spawn_all((1..=4u64).map(|n| async move { n * n })).await?;
 /// assert_eq!(squares, [1, 4, 9, 16]);
 /// # Ok(())
@@ -114,7 +118,7 @@ where
 /// # Cancel safety
 /// Dropping the returned future drops its `JoinSet`, which aborts every task still running:
 /// nothing is left detached.
-pub async fn spawn_all<I, F>(futures: I) -> Result<Vec<F::Output>, GatherError>
+pub async fn spawn_all<I, F>(futures: I) -> Result<Vec<F::Output>, TaskFailed>
 where
     I: IntoIterator<Item = F>,
     F: Future + Send + 'static,
@@ -122,34 +126,22 @@ where
 {
     let futures = futures.into_iter();
     let mut set = JoinSet::new();
-    // A task that returns carries its index; a failed join gives back only the task's id. So
-    // keep the ids in input order (no hashing on the hot path) and search them on failure.
-    let mut ids = Vec::with_capacity(futures.size_hint().0);
+    // A task that returns carries its index; a failed join gives back only the task's id, which
+    // `positions` maps back to the input.
+    let mut positions = Positions::with_capacity(futures.size_hint().0);
     for (index, future) in futures.enumerate() {
         // `map` rather than `async move { (index, future.await) }`: an async block stores the
         // future twice over (before and while awaiting it), which can double each task's size.
-        ids.push(set.spawn(future.map(move |output| (index, output))).id());
+        positions.push(set.spawn(future.map(move |output| (index, output))).id());
     }
-    let mut slots: Vec<Option<F::Output>> =
-        std::iter::repeat_with(|| None).take(ids.len()).collect();
+    let mut slots: Vec<Option<F::Output>> = std::iter::repeat_with(|| None)
+        .take(positions.len())
+        .collect();
     while let Some(joined) = set.join_next().await {
         match joined {
             Ok((index, output)) => slots[index] = Some(output),
-            Err(error) => {
-                let index = ids
-                    .iter()
-                    .position(|&id| id == error.id())
-                    .expect("every joined task was spawned here");
-                // Returning drops `set`, which aborts every member still running.
-                return Err(if error.is_panic() {
-                    GatherError::Panicked {
-                        index,
-                        source: error,
-                    }
-                } else {
-                    GatherError::Cancelled { index }
-                });
-            }
+            // Returning drops `set`, which aborts every member still running.
+            Err(error) => return Err(positions.failed(error)),
         }
     }
     // Every task returned exactly once, so every slot is filled.

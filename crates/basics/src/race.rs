@@ -41,12 +41,13 @@
 //! # See also
 //! [`gather`](mod@crate::gather) waits for all; `errors-timeouts`' hedged request starts the second call late.
 
-use std::collections::HashMap;
 use std::future::Future;
 
-use futures::StreamExt;
 use futures::stream::FuturesUnordered;
+use futures::{FutureExt as _, StreamExt};
 use tokio::task::{JoinError, JoinSet};
+
+use crate::positions::Positions;
 
 /// The winner of a race: its position in the input and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,11 +182,11 @@ where
     E: Send + 'static,
 {
     let mut set = JoinSet::new();
-    // A failed join only gives back the task's id, so remember which input each id came from.
-    let mut positions = HashMap::new();
+    // A failed join gives back only the task's id; this maps it back to the input.
+    let mut positions = Positions::default();
     for (index, candidate) in candidates.into_iter().enumerate() {
-        let handle = set.spawn(async move { (index, candidate.await) });
-        positions.insert(handle.id(), index);
+        // `map` rather than an async block, which would store the candidate twice over.
+        positions.push(set.spawn(candidate.map(move |output| (index, output))).id());
     }
     if set.is_empty() {
         return Err(RaceError::Empty);
@@ -201,7 +202,7 @@ where
             Ok((index, Err(error))) => failures.push((index, error)),
             Err(source) => {
                 set.abort_all();
-                let index = positions[&source.id()];
+                let index = positions.of(source.id());
                 return Err(RaceError::Panicked { index, source });
             }
         }

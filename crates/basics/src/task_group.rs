@@ -36,7 +36,10 @@
 
 use std::future::Future;
 
-use tokio::task::{Id, JoinError, JoinSet};
+use tokio::task::{JoinError, JoinSet};
+
+use crate::gather::TaskFailed;
+use crate::positions::Positions;
 
 /// Why [`TaskGroup::join`] did not return every output.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,15 @@ pub enum TaskGroupError<E> {
         /// The member's position in spawn order.
         index: usize,
     },
+}
+
+impl<E> From<TaskFailed> for TaskGroupError<E> {
+    fn from(failed: TaskFailed) -> TaskGroupError<E> {
+        match failed {
+            TaskFailed::Panicked { index, source } => TaskGroupError::Panicked { index, source },
+            TaskFailed::Cancelled { index } => TaskGroupError::Cancelled { index },
+        }
+    }
 }
 
 impl<E> TaskGroupError<E> {
@@ -105,9 +117,9 @@ impl<E> TaskGroupError<E> {
 #[derive(Debug)]
 pub struct TaskGroup<T, E> {
     set: JoinSet<Result<T, E>>,
-    // Member ids in spawn order: a join gives back only the task's id, and its position here is
-    // the member's index. A `Vec` costs 8 bytes a member and no hashing (see `Positions`).
-    ids: Vec<Id>,
+    // A join gives back only the task's id; this maps it to the member's index (8 bytes a
+    // member, no hashing).
+    positions: Positions,
 }
 
 impl<T, E> TaskGroup<T, E>
@@ -119,7 +131,7 @@ where
     pub fn new() -> TaskGroup<T, E> {
         TaskGroup {
             set: JoinSet::new(),
-            ids: Vec::new(),
+            positions: Positions::default(),
         }
     }
 
@@ -132,19 +144,17 @@ where
     where
         F: Future<Output = Result<T, E>> + Send + 'static,
     {
-        let index = self.ids.len();
-        self.ids.push(self.set.spawn(member).id());
-        index
+        self.positions.push(self.set.spawn(member).id())
     }
 
     /// The number of members spawned.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.positions.len()
     }
 
     /// Whether no member was spawned.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.positions.len() == 0
     }
 
     /// Waits for every member and returns their outputs in spawn order. An empty group gives
@@ -160,27 +170,19 @@ where
     /// outputs already collected are lost.
     pub async fn join(mut self) -> Result<Vec<T>, TaskGroupError<E>> {
         let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None)
-            .take(self.ids.len())
+            .take(self.positions.len())
             .collect();
-        let positions = Positions::new(&self.ids);
         while let Some(joined) = self.set.join_next_with_id().await {
             let failure = match joined {
                 Ok((id, Ok(output))) => {
-                    slots[positions.of(id)] = Some(output);
+                    slots[self.positions.of(id)] = Some(output);
                     continue;
                 }
                 Ok((id, Err(error))) => TaskGroupError::Failed {
-                    index: positions.of(id),
+                    index: self.positions.of(id),
                     error,
                 },
-                Err(source) => {
-                    let index = positions.of(source.id());
-                    if source.is_panic() {
-                        TaskGroupError::Panicked { index, source }
-                    } else {
-                        TaskGroupError::Cancelled { index }
-                    }
-                }
+                Err(source) => self.positions.failed(source).into(),
             };
             self.cancel_all().await;
             return Err(failure);
@@ -199,38 +201,6 @@ where
 }
 // ANCHOR_END: task_group
 
-/// Finds a member's spawn position from its task id.
-enum Positions<'a> {
-    /// The ids, in spawn order, are increasing: a binary search of them gives the position.
-    Increasing(&'a [Id]),
-    /// `(id, position)` pairs sorted by id.
-    Sorted(Vec<(Id, usize)>),
-}
-
-impl<'a> Positions<'a> {
-    fn new(ids: &'a [Id]) -> Positions<'a> {
-        // Tokio numbers tasks from a counter, so spawn order is id order and no copy is needed.
-        // Ids are documented only as unique, though: if the order ever differs, sort a copy.
-        if ids.is_sorted() {
-            Positions::Increasing(ids)
-        } else {
-            let mut pairs: Vec<(Id, usize)> = ids.iter().copied().zip(0..).collect();
-            pairs.sort_unstable();
-            Positions::Sorted(pairs)
-        }
-    }
-
-    fn of(&self, id: Id) -> usize {
-        let found = match self {
-            Positions::Increasing(ids) => ids.binary_search(&id),
-            Positions::Sorted(pairs) => pairs
-                .binary_search_by_key(&id, |&(id, _)| id)
-                .map(|at| pairs[at].1),
-        };
-        found.expect("every joined task is a member of the group")
-    }
-}
-
 impl<T, E> Default for TaskGroup<T, E>
 where
     T: Send + 'static,
@@ -238,38 +208,5 @@ where
 {
     fn default() -> Self {
         TaskGroup::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Spawns `n` idle tasks and returns their ids in spawn order.
-    fn spawn_ids(set: &mut JoinSet<()>, n: usize) -> Vec<Id> {
-        (0..n).map(|_| set.spawn(async {}).id()).collect()
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn positions_follow_spawn_order() {
-        let mut set = JoinSet::new();
-        let ids = spawn_ids(&mut set, 5);
-        let positions = Positions::new(&ids);
-        assert!(matches!(positions, Positions::Increasing(_)));
-        for (index, &id) in ids.iter().enumerate() {
-            assert_eq!(positions.of(id), index);
-        }
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn positions_survive_ids_out_of_order() {
-        let mut set = JoinSet::new();
-        let mut ids = spawn_ids(&mut set, 5);
-        ids.swap(0, 3);
-        let positions = Positions::new(&ids);
-        assert!(matches!(positions, Positions::Sorted(_)));
-        for (index, &id) in ids.iter().enumerate() {
-            assert_eq!(positions.of(id), index);
-        }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use basics::{GatherError, gather, spawn_all};
+use basics::{TaskFailed, gather, spawn_all};
 use tokio::time::{Instant, sleep};
 
 #[tokio::test(start_paused = true)]
@@ -61,7 +61,7 @@ async fn a_panicking_member_is_reported_by_position_and_the_rest_are_aborted() {
     });
     let error = spawn_all(members).await.expect_err("member 2 panics");
     assert!(
-        matches!(error, GatherError::Panicked { index: 2, .. }),
+        matches!(error, TaskFailed::Panicked { index: 2, .. }),
         "{error:?}"
     );
     assert_eq!(start.elapsed(), Duration::from_millis(100));
