@@ -38,31 +38,11 @@
 use std::future::Future;
 
 use futures::FutureExt as _;
-use tokio::task::{JoinError, JoinSet};
+use tokio::task::JoinSet;
+
+pub use crate::task::TaskFailed;
 
 use crate::positions::Positions;
-
-/// Why a spawned task, known by its position in the input, gave no output: the error of
-/// [`spawn_all`] (whose other tasks are then aborted) and of each item of
-/// [`spawn_as_completed`](crate::spawn_as_completed) (whose other tasks go on).
-#[derive(Debug, thiserror::Error)]
-pub enum TaskFailed {
-    /// The task panicked.
-    #[error("task {index} panicked")]
-    Panicked {
-        /// The member's position in the input.
-        index: usize,
-        /// The join error carrying the panic payload.
-        #[source]
-        source: JoinError,
-    },
-    /// The task was cancelled from outside (its runtime is shutting down).
-    #[error("task {index} was cancelled")]
-    Cancelled {
-        /// The member's position in the input.
-        index: usize,
-    },
-}
 
 // ANCHOR: gather
 /// Awaits every future concurrently on the current task and returns their outputs in input

@@ -9,6 +9,7 @@
 pub mod as_completed;
 pub mod background_registry;
 pub mod blocking_work;
+pub mod config;
 pub mod context_manager;
 pub mod gather;
 pub mod hello;
@@ -17,16 +18,19 @@ pub mod race;
 pub mod sequential_await;
 pub mod spawn_and_await;
 pub mod sync_calling_async;
+pub mod task;
 pub mod task_group;
 
 pub use as_completed::{AsCompleted, as_completed, spawn_as_completed};
 pub use background_registry::{BackgroundRegistry, ShutdownReport};
 pub use blocking_work::{BlockingPool, PoolConfig, PoolError};
+pub use config::ConfigError;
 pub use context_manager::{Connection, ConnectionError, Database, with_connection};
-pub use gather::{TaskFailed, gather, spawn_all};
+pub use gather::{gather, spawn_all};
 pub use hello::{Flavor, RuntimeError};
 pub use race::{RaceError, Winner, first_ok, spawn_first_ok};
 pub use sequential_await::{sequential, timed};
 pub use spawn_and_await::{OwnedTask, TaskError};
 pub use sync_calling_async::{AsyncBridge, BridgeError, BridgeHandle, block_on};
+pub use task::{IndexedJoinSet, PanicPayload, TaskFailed};
 pub use task_group::{TaskGroup, TaskGroupError};

@@ -8,7 +8,7 @@
 
 use tokio::task::{Id, JoinError};
 
-use crate::gather::TaskFailed;
+use crate::task::TaskFailed;
 
 /// Task ids in spawn order.
 ///
@@ -68,15 +68,7 @@ impl Positions {
 
     /// Why the task behind `error` gave no output, with its position.
     pub(crate) fn failed(&self, error: JoinError) -> TaskFailed {
-        let index = self.of(error.id());
-        if error.is_panic() {
-            TaskFailed::Panicked {
-                index,
-                source: error,
-            }
-        } else {
-            TaskFailed::Cancelled { index }
-        }
+        TaskFailed::from_join_error(self.of(error.id()), error)
     }
 }
 

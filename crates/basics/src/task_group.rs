@@ -36,7 +36,7 @@
 
 use std::future::Future;
 
-use tokio::task::{JoinError, JoinSet};
+use tokio::task::JoinSet;
 
 use crate::gather::TaskFailed;
 use crate::positions::Positions;
@@ -58,9 +58,8 @@ pub enum TaskGroupError<E> {
     Panicked {
         /// The member's position in spawn order.
         index: usize,
-        /// The join error carrying the panic payload.
-        #[source]
-        source: JoinError,
+        /// What it panicked with.
+        payload: crate::PanicPayload,
     },
     /// A member was cancelled from outside (its runtime shut down); the others were cancelled.
     #[error("member {index} was cancelled")]
@@ -73,7 +72,7 @@ pub enum TaskGroupError<E> {
 impl<E> From<TaskFailed> for TaskGroupError<E> {
     fn from(failed: TaskFailed) -> TaskGroupError<E> {
         match failed {
-            TaskFailed::Panicked { index, source } => TaskGroupError::Panicked { index, source },
+            TaskFailed::Panicked { index, payload } => TaskGroupError::Panicked { index, payload },
             TaskFailed::Cancelled { index } => TaskGroupError::Cancelled { index },
         }
     }

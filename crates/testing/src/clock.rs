@@ -41,3 +41,8 @@ impl ClockMode {
         }
     }
 }
+
+/// `n` milliseconds: tests and examples speak in milliseconds on tokio's 1 ms timer grid.
+pub const fn ms(n: u64) -> std::time::Duration {
+    std::time::Duration::from_millis(n)
+}

@@ -8,6 +8,8 @@
 //! - [`Timeline`]: an ASCII picture of who ran when, cut from the spans a transcript recorded.
 //! - [`FakeService`]: a scripted remote whose latency and failures follow a script, on tokio's
 //!   clock ("fail 3 times, then take 2 s, then succeed").
+//! - [`paused_runtime`]: the paused runtime a property test builds inside each case;
+//!   [`QuietPanics`]: silences the message of a panic caused on purpose; [`ms`]: milliseconds.
 //! - [`bench`](mod@bench): timing, memory and ratio reports for `cargo xtask bench`.
 //!
 //! This crate is the one place allowed to print: writing transcripts and reports is its job.
@@ -18,11 +20,15 @@ pub mod bench;
 pub mod clock;
 mod example;
 pub mod fake_service;
+mod panics;
+mod runtime;
 pub mod timeline;
 pub mod transcript;
 
-pub use clock::ClockMode;
+pub use clock::{ClockMode, ms};
 pub use example::run_example;
 pub use fake_service::{FakeError, FakeService, Script, Stats, Step};
+pub use panics::QuietPanics;
+pub use runtime::paused_runtime;
 pub use timeline::Timeline;
 pub use transcript::{Span, Transcript, format_stamp};

@@ -125,9 +125,19 @@ impl Transcript {
             last: '#',
         });
         Span {
+            drop_mark: '#',
             transcript: self.clone(),
             index: spans.len() - 1,
         }
+    }
+
+    /// Starts a span for work that may be cancelled: dropped before [`Span::end`] (the task
+    /// was aborted, its future dropped at an `.await`), it ends with a `!` in its last cell;
+    /// ended with [`Span::end`] it is drawn as `#` cells like any span.
+    pub fn task_span(&self, label: impl Into<String>) -> Span {
+        let mut span = self.span(label);
+        span.drop_mark = '!';
+        span
     }
 
     fn close_span(&self, index: usize, last: char) {
@@ -173,6 +183,8 @@ impl fmt::Debug for Transcript {
 /// A running span of the timeline; see [`Transcript::span`].
 #[derive(Debug)]
 pub struct Span {
+    // The mark a drop leaves in the span's last cell: `#` for `span`, `!` for `task_span`.
+    drop_mark: char,
     transcript: Transcript,
     index: usize,
 }
@@ -180,19 +192,19 @@ pub struct Span {
 impl Span {
     /// Ends the span now, drawn as `#` cells.
     pub fn end(self) {
-        drop(self);
+        self.end_with('#');
     }
 
     /// Ends the span now with `mark` in its last cell, for example `x` for a failure or `!` for a
     /// cancellation, so the picture tells outcomes apart.
-    pub fn end_with(self, mark: char) {
-        self.transcript.close_span(self.index, mark);
+    pub fn end_with(mut self, mark: char) {
+        self.drop_mark = mark;
     }
 }
 
 impl Drop for Span {
     fn drop(&mut self) {
-        self.transcript.close_span(self.index, '#');
+        self.transcript.close_span(self.index, self.drop_mark);
     }
 }
 
