@@ -1,5 +1,19 @@
-//! The pattern catalogue (`../shared/CATALOGUE.md`) as data: one entry per pattern, under the name
-//! it has in all four places (module, example, docs section, test).
+//! The pattern catalogue: the one source of the workspace's scope, as data.
+//!
+//! - [`TOPICS`], in reading order: one crate `crates/NAME` and one docs page `docs/NAME.md` each,
+//!   with the page's title and a one-line summary.
+//! - [`PATTERNS`], in page order: the one name a pattern has in all four places (module, example,
+//!   docs section, test), its title (the `## TITLE` of its section), the asyncio idiom it mirrors,
+//!   the scenario its example plays, the tokio rendering, and the ★ defect it avoids, if any.
+//! - [`DEFECTS`]: the known defects of the common Python renditions, numbered, so "★ defect 5" in
+//!   a comment or a page can be looked up (`docs/defects.md`).
+//! - [`SUPPORT_CRATES`]: crates that hold no catalogue topic (the shared test helpers).
+//!
+//! `cargo xtask readme` generates the README's crate and example tables, the reading order in
+//! `docs/README.md`, `docs/concordance.md` and `docs/defects.md` from this file; `cargo xtask
+//! coverage` checks the tree against it. The catalogue is Rust data rather than a file the xtask
+//! parses: a missing field or a misspelt kind is a compile error, there is no parser to write or
+//! test, and the generated pages are the readable view.
 //!
 //! A crate that exists under `crates/` claims every entry of its topic: coverage fails when one
 //! of the four places is missing. Topics whose crate does not exist yet are reported as pending.
@@ -10,14 +24,25 @@ pub(crate) enum Kind {
     /// Module `src/<name>.rs`, example `examples/<name>.rs` with golden `examples/<name>.txt`,
     /// test `tests/<name>.rs`, and a docs section.
     Full,
-    /// A docs section only (the decision guide).
+    /// A docs section only (the decision guide, observability).
     DocsOnly,
+}
+
+/// One topic: a crate and its docs page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Topic {
+    /// The crate directory under `crates/` and the docs page `docs/<name>.md`.
+    pub(crate) name: &'static str,
+    /// The page's `# TITLE`, also the topic's name in the reading order and the concordance.
+    pub(crate) title: &'static str,
+    /// One line: what the crate holds (README crate table, reading order).
+    pub(crate) summary: &'static str,
 }
 
 /// One row of the catalogue.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pattern {
-    /// The crate directory under `crates/`, which is also the docs page `docs/<topic>.md`.
+    /// The [`Topic::name`] it belongs to.
     pub(crate) topic: &'static str,
     /// The one name: module, example, test file.
     pub(crate) name: &'static str,
@@ -25,96 +50,507 @@ pub(crate) struct Pattern {
     pub(crate) title: &'static str,
     /// The asyncio idiom it mirrors.
     pub(crate) python: &'static str,
+    /// What its example plays (empty for a docs-only entry without an example).
+    pub(crate) scenario: &'static str,
     /// The tokio rendering.
     pub(crate) rust: &'static str,
+    /// The number of the ★ defect (in [`DEFECTS`]) of the common Python rendition that this
+    /// pattern's Rust version avoids.
+    pub(crate) defect: Option<u8>,
     pub(crate) kind: Kind,
 }
 
+/// A known defect of the common Python rendition of one or more patterns (★ in the catalogue).
+/// The patterns it concerns are those whose [`Pattern::defect`] is its number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Defect {
+    pub(crate) number: u8,
+    /// What goes wrong, in a sentence or two.
+    pub(crate) text: &'static str,
+}
+
+/// A crate under `crates/` that is not a catalogue topic.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SupportCrate {
+    pub(crate) name: &'static str,
+    pub(crate) summary: &'static str,
+}
+
+/// The topics in reading order.
+pub(crate) const TOPICS: &[Topic] = &[
+    Topic { name: "basics", title: "Basics",
+        summary: "entry points, sequential await, gather, spawn, task groups, background registries, races, as-completed, async resources, blocking work, sync code calling async, a decision guide" },
+    Topic { name: "concurrency-control", title: "Concurrency control",
+        summary: "bounded concurrency, rate limiting, locks, events, conditions, barriers, bulkheads, load shedding, priority, debounce, single-flight, batching" },
+    Topic { name: "errors-timeouts", title: "Errors, timeouts and cancellation",
+        summary: "partial failure, fail fast, abort after N failures, timeouts, deadlines, cancellation and its safety, shield, retry, circuit breaker, fallback, hedging" },
+    Topic { name: "streams", title: "Streams",
+        summary: "async generators, pagination, `Stream` by hand, combinators, concurrent map, merge, chunking, throttling, streaming I/O" },
+    Topic { name: "producer-consumer", title: "Producer-consumer",
+        summary: "bounded queues, completion, joinable queue, many consumers, worker pools, pipelines, pub/sub, actors, sync-to-async bridges" },
+    Topic { name: "production", title: "Production",
+        summary: "graceful shutdown, lifespan, health checks, probes, periodic tasks, supervision, observability" },
+];
+
+/// Crates that hold no topic, after the topics in the README's crate table.
+pub(crate) const SUPPORT_CRATES: &[SupportCrate] = &[
+    SupportCrate { name: "testing",
+        summary: "transcripts on tokio's clock, the paused/real clock switch, timelines, bench reports, a scripted fake service, shared test helpers" },
+];
+
+/// A full pattern: module, example, docs section, test.
 const fn full(
     topic: &'static str,
     name: &'static str,
     title: &'static str,
     python: &'static str,
+    scenario: &'static str,
     rust: &'static str,
 ) -> Pattern {
-    Pattern { topic, name, title, python, rust, kind: Kind::Full }
+    Pattern { topic, name, title, python, scenario, rust, defect: None, kind: Kind::Full }
 }
 
-/// The topics in reading order.
-pub(crate) const TOPICS: [&str; 5] = [
-    "basics",
-    "concurrency-control",
-    "errors-timeouts",
-    "streams",
-    "producer-consumer",
-];
+/// A docs section only.
+const fn docs_only(
+    topic: &'static str,
+    name: &'static str,
+    title: &'static str,
+    python: &'static str,
+    scenario: &'static str,
+    rust: &'static str,
+) -> Pattern {
+    Pattern { topic, name, title, python, scenario, rust, defect: None, kind: Kind::DocsOnly }
+}
 
+impl Pattern {
+    /// The same pattern, marked with ★ defect `number`.
+    const fn star(self, number: u8) -> Pattern {
+        Pattern { defect: Some(number), ..self }
+    }
+}
+
+// Columns of `full` / `docs_only`: topic, name, title, asyncio idiom, scenario, tokio rendering.
 pub(crate) const PATTERNS: &[Pattern] = &[
     // basics
-    full("basics", "hello", "Hello: the entry point", "`asyncio.run(main())`", "`#[tokio::main]`, runtime flavors, `Runtime::block_on`"),
-    full("basics", "sequential_await", "Sequential await", "`await fetch_data(url)`", "`.await`; futures are lazy until awaited"),
-    full("basics", "gather", "Gather", "`asyncio.gather(*tasks)`", "`join!`, `join_all`, `JoinSet`"),
-    full("basics", "spawn_and_await", "Spawn and await later", "`asyncio.create_task`, await later", "`tokio::spawn` + `JoinHandle`; dropping a handle detaches"),
-    full("basics", "task_group", "Task group", "`asyncio.TaskGroup`", "`JoinSet` + abort on first error; drop aborts"),
-    full("basics", "background_registry", "Background registry", "a set of strong task refs, cancelled on exit", "`JoinSet` / `TaskTracker` + `CancellationToken`"),
-    full("basics", "race", "First success race", "`asyncio.wait(return_when=FIRST_COMPLETED)`", "`select!`, `select_ok`, `JoinSet` + `abort_all`"),
-    full("basics", "as_completed", "As completed", "`asyncio.as_completed`", "`FuturesUnordered`, `JoinSet::join_next`"),
-    full("basics", "context_manager", "Async context manager", "`async with` / `@asynccontextmanager`", "RAII guard + explicit `async fn close`; a scoped-closure helper"),
-    full("basics", "blocking_work", "Blocking work off the runtime", "`asyncio.to_thread`, `run_in_executor`", "`spawn_blocking`, a dedicated pool, rayon for CPU work"),
-    full("basics", "sync_calling_async", "Sync code calling async", "`asyncio.run` from sync code", "`Runtime::block_on`, a runtime thread + channels"),
-    Pattern { topic: "basics", name: "decision_guide", title: "Decision guide", python: "sync vs async vs processes", rust: "async vs threads vs rayon", kind: Kind::DocsOnly },
+    full("basics", "hello", "Hello: the entry point",
+        "`asyncio.run(main())`",
+        "print, sleep 1 s, print; two runtimes that cannot start",
+        "`#[tokio::main]`, runtime flavors, `Runtime::block_on`"),
+    full("basics", "sequential_await", "Sequential await",
+        "`await fetch_data(url)`",
+        "a future built and dropped (never runs), then fetches of 1 s each, one after another",
+        "`.await`; futures are lazy until awaited"),
+    full("basics", "gather", "Gather",
+        "`asyncio.gather(*tasks)`",
+        "5 users, 0.5 s each, all fetched at +0.5 s",
+        "`join!`, `join_all`, `JoinSet`"),
+    full("basics", "spawn_and_await", "Spawn and await later",
+        "`asyncio.create_task`, await later",
+        "task 1 takes 2 s, task 2 takes 1 s, main works 0.5 s",
+        "`tokio::spawn` + `JoinHandle`; dropping a handle detaches"),
+    full("basics", "task_group", "Task group",
+        "`asyncio.TaskGroup`",
+        "a checkout of 4 members: payment fails, the others still running are cancelled",
+        "`JoinSet` + abort on first error; drop aborts"),
+    full("basics", "background_registry", "Background registry",
+        "a set of strong task refs, cancelled on exit",
+        "3 named background jobs; on exit two stop when asked, one is aborted after 1 s",
+        "`JoinSet` / `TaskTracker` + `CancellationToken`"),
+    full("basics", "race", "First success race",
+        "`asyncio.wait(return_when=FIRST_COMPLETED)`",
+        "three mirrors: a fast failure, then the first success wins and the rest are cancelled",
+        "`select!`, `select_ok`, `JoinSet` + `abort_all`").star(3),
+    full("basics", "as_completed", "As completed",
+        "`asyncio.as_completed`",
+        "5 downloads, printed in the order they finish",
+        "`FuturesUnordered`, `JoinSet::join_next`"),
+    full("basics", "context_manager", "Async context manager",
+        "`async with` / `@asynccontextmanager`",
+        "a connection: open 0.1 s, query 0.2 s, close 0.1 s; closed even when the body fails",
+        "RAII guard + explicit `async fn close`; a scoped-closure helper"),
+    full("basics", "blocking_work", "Blocking work off the runtime",
+        "`asyncio.to_thread`, `run_in_executor`",
+        "5 blocking jobs doubling their input, on `spawn_blocking` and on a pool built once",
+        "`spawn_blocking`, a dedicated pool, rayon for CPU work").star(8),
+    full("basics", "sync_calling_async", "Sync code calling async",
+        "`asyncio.run` from sync code",
+        "a sync function needs an async result; from inside a runtime; from 3 plain threads",
+        "`Runtime::block_on`, a runtime thread + channels"),
+    docs_only("basics", "decision_guide", "Decision guide",
+        "sync vs async vs processes",
+        "I/O-bound, CPU-bound, mixed",
+        "async vs threads vs rayon"),
     // concurrency-control
-    full("concurrency-control", "bounded_concurrency", "Bounded concurrency", "`asyncio.Semaphore(n)` around each call", "`Semaphore::acquire_owned`, `buffer_unordered`"),
-    full("concurrency-control", "rate_limiter", "Rate limiting", "(a semaphore, wrongly)", "a GCRA on tokio's clock"),
-    full("concurrency-control", "lock", "Lock for shared state", "`asyncio.Lock`", "`std::sync::Mutex` vs `tokio::sync::Mutex`"),
-    full("concurrency-control", "read_write_lock", "Read/write lock", "(none in asyncio)", "`tokio::sync::RwLock`"),
-    full("concurrency-control", "event", "Event", "`asyncio.Event`", "a latched event on `watch`"),
-    full("concurrency-control", "condition", "Condition", "`asyncio.Condition.wait_for(pred)`", "`watch::Receiver::wait_for`, `Notify` + `Mutex`"),
-    full("concurrency-control", "barrier", "Barrier", "`asyncio.Barrier`", "`tokio::sync::Barrier`"),
-    full("concurrency-control", "bulkhead", "Bulkhead", "semaphore + waiting limit + timeout", "`try_acquire` + bounded wait + typed rejection"),
-    full("concurrency-control", "load_shedding", "Load shedding", "reject when saturated", "`try_acquire_owned`, fail fast"),
-    full("concurrency-control", "priority", "Priority", "heap + `asyncio.Condition`", "`BinaryHeap` + `Notify`, `biased` `select!`"),
-    full("concurrency-control", "debounce", "Debounce and throttle", "cancel the previous `call_later`", "a resettable `Sleep` in `select!`"),
-    full("concurrency-control", "single_flight", "Single flight", "per-key lock / stampede guard", "a per-key shared future"),
-    full("concurrency-control", "batches", "Batches", "chunk + `gather`", "`chunks`, `buffer_unordered`"),
-    full("concurrency-control", "micro_batching", "Micro-batching", "collect requests, flush by size or time", "mpsc + size-or-time flush + oneshot replies"),
+    full("concurrency-control", "bounded_concurrency", "Bounded concurrency",
+        "`asyncio.Semaphore(n)` around each call",
+        "20 URLs, at most 3 at once, 0.5 s each: 7 waves, 3.5 s",
+        "`Semaphore::acquire_owned`, `buffer_unordered`"),
+    full("concurrency-control", "rate_limiter", "Rate limiting",
+        "(a semaphore, wrongly)",
+        "8 requests against 10 per second with a burst of 3",
+        "a GCRA on tokio's clock"),
+    full("concurrency-control", "lock", "Lock for shared state",
+        "`asyncio.Lock`",
+        "5 workers × 10 increments, each holding the lock 10 ms: total 50",
+        "`std::sync::Mutex` vs `tokio::sync::Mutex`"),
+    full("concurrency-control", "read_write_lock", "Read/write lock",
+        "(none in asyncio)",
+        "3 readers, a writer, then a fourth reader that waits behind the writer",
+        "`tokio::sync::RwLock`"),
+    full("concurrency-control", "event", "Event",
+        "`asyncio.Event`",
+        "workers wait for a start signal; one that comes later passes at once",
+        "a latched event on `watch`"),
+    full("concurrency-control", "condition", "Condition",
+        "`asyncio.Condition.wait_for(pred)`",
+        "3 consumers wait for stock; a producer adds an item every 0.2 s",
+        "a `Condition` owning its state in a `watch`: `wait_for`, `wait_then` (check and act under one lock); `Notify` + `Mutex` by hand"),
+    full("concurrency-control", "barrier", "Barrier",
+        "`asyncio.Barrier`",
+        "3 workers load for 0.1 s, 0.3 s and 0.2 s, then meet",
+        "`tokio::sync::Barrier`"),
+    full("concurrency-control", "bulkhead", "Bulkhead",
+        "semaphore + waiting limit + timeout",
+        "6 calls of 1 s: 2 running, 2 waiting (at most 1.5 s), the rest rejected",
+        "`try_acquire` + bounded wait + typed rejection").star(5),
+    full("concurrency-control", "load_shedding", "Load shedding",
+        "reject when saturated",
+        "a burst of 8 requests against 3 slots",
+        "`try_acquire_owned`, fail fast"),
+    full("concurrency-control", "priority", "Priority",
+        "heap + `asyncio.Condition`",
+        "3 routine reports queued, then urgent jobs jump the queue",
+        "`BinaryHeap` + `Notify`, `biased` `select!`"),
+    full("concurrency-control", "debounce", "Debounce and throttle",
+        "cancel the previous `call_later`",
+        "a burst of edits saved once, after a quiet period",
+        "one owned task: `select!` between the quiet-period `sleep` and a `Notify` poke, the action awaited"
+    ).star(7),
+    full("concurrency-control", "single_flight", "Single flight",
+        "per-key lock / stampede guard",
+        "100 concurrent misses on one key, one fetch",
+        "a per-key shared future"),
+    full("concurrency-control", "batches", "Batches",
+        "chunk + `gather`",
+        "25 items in batches of 10, 0.1 s each",
+        "`chunks`, `buffer_unordered`"),
+    full("concurrency-control", "micro_batching", "Micro-batching",
+        "collect requests, flush by size or time",
+        "flush at 3 requests or 50 ms; each caller gets its own answer from a batched call",
+        "mpsc + size-or-time flush + oneshot replies").star(6),
     // errors-timeouts
-    full("errors-timeouts", "partial_failure", "Partial failure", "`gather(return_exceptions=True)`", "`join_all` over `Result`s, a settled report"),
-    full("errors-timeouts", "fail_fast", "Fail fast vs settle all", "`gather` default vs `return_exceptions`", "`try_join_all` / `JoinSet` abort vs collect all"),
-    full("errors-timeouts", "abort_after_failures", "Abort after N failures", "stop when too many fail", "a `JoinSet` loop with early abort"),
-    full("errors-timeouts", "error_aggregation", "Error aggregation", "`ExceptionGroup`, `except*`", "`Vec<E>`, `JoinError` panic / cancelled vs application error"),
-    full("errors-timeouts", "timeout", "Timeout", "`asyncio.wait_for(op, 2.0)`", "`tokio::time::timeout`, `Elapsed`"),
-    full("errors-timeouts", "deadline", "Deadline scope", "`async with asyncio.timeout(5)`", "`timeout_at`, a deadline passed down"),
-    full("errors-timeouts", "cancellation", "Cancellation and cleanup", "catch `CancelledError`, clean up, re-raise", "drop at an `.await`, Drop guards, `CancellationToken`"),
-    full("errors-timeouts", "shield", "Shield", "`asyncio.shield`", "spawn the work and await its handle"),
-    full("errors-timeouts", "cancel_safety", "Cancellation safety", "cancel after `queue.get()`", "`send` vs `reserve`, pinned futures, a cancel-safety table"),
-    full("errors-timeouts", "retry", "Retry with backoff", "exponential backoff + jitter + max", "a hand-rolled loop; backon on tokio's sleeper"),
-    full("errors-timeouts", "circuit_breaker", "Circuit breaker", "closed / open / half-open", "a state machine on `tokio::time::Instant`"),
-    full("errors-timeouts", "fallback", "Fallback chain", "try primary, then cache, then default", "ordered `or_else` over futures"),
-    full("errors-timeouts", "hedged_request", "Hedged request", "(none in asyncio)", "`select!` with a delayed second call"),
+    full("errors-timeouts", "partial_failure", "Partial failure",
+        "`gather(return_exceptions=True)`",
+        "items 1..6, every third fails after 0.1 s: 4 ok, 2 failed",
+        "`join_all` over `Result`s, a settled report").star(1),
+    full("errors-timeouts", "fail_fast", "Fail fast vs settle all",
+        "`gather` default vs `return_exceptions`",
+        "the first error cancels the rest, or every call finishes and each outcome is kept",
+        "`try_join_all` / `JoinSet` abort vs collect all"),
+    full("errors-timeouts", "abort_after_failures", "Abort after N failures",
+        "stop when too many fail",
+        "10 jobs, stop after the 3rd failure, cancel what still runs",
+        "a `JoinSet` loop with early abort").star(2),
+    full("errors-timeouts", "error_aggregation", "Error aggregation",
+        "`ExceptionGroup`, `except*`",
+        "4 tasks: an application error, a panic, an abort; classified recoverable or fatal",
+        "`Vec<E>`, `JoinError` panic / cancelled vs application error"),
+    full("errors-timeouts", "timeout", "Timeout",
+        "`asyncio.wait_for(op, 2.0)`",
+        "a 5 s operation under a 2 s limit, then a 1 s one",
+        "`tokio::time::timeout`, `Elapsed`"),
+    full("errors-timeouts", "deadline", "Deadline scope",
+        "`async with asyncio.timeout(5)`",
+        "three steps share one 5 s budget",
+        "`timeout_at`, a deadline passed down"),
+    full("errors-timeouts", "cancellation", "Cancellation and cleanup",
+        "catch `CancelledError`, clean up, re-raise",
+        "a worker loop stopped by a token, by abort, and by a timeout; each cleans up",
+        "drop at an `.await`, Drop guards, `CancellationToken`"),
+    full("errors-timeouts", "shield", "Shield",
+        "`asyncio.shield`",
+        "a critical write finishes, started once, though its caller is cancelled",
+        "spawn the work and await its handle").star(4),
+    full("errors-timeouts", "cancel_safety", "Cancellation safety",
+        "cancel after `queue.get()`",
+        "`select!` loops that lose items, restart work, drop read bytes or lose their place in line; and the fixes",
+        "`send` vs `reserve`, pinned futures, a cancel-safety table"),
+    full("errors-timeouts", "retry", "Retry with backoff",
+        "exponential backoff + jitter + max",
+        "fails twice, then succeeds; by hand and with backon",
+        "a hand-rolled loop; backon on tokio's sleeper"),
+    full("errors-timeouts", "circuit_breaker", "Circuit breaker",
+        "closed / open / half-open",
+        "5 failures open it for 30 s, then one probe closes it",
+        "a state machine on `tokio::time::Instant`").star(10),
+    full("errors-timeouts", "fallback", "Fallback chain",
+        "try primary, then cache, then default",
+        "primary times out, cache hit",
+        "ordered `or_else` over futures"),
+    full("errors-timeouts", "hedged_request", "Hedged request",
+        "(none in asyncio)",
+        "a slow replica; a second request after 300 ms wins",
+        "`select!` with a delayed second call"),
     // streams
-    full("streams", "async_generator", "Async generator", "`async def` + `yield`", "`stream!`, `stream::unfold`"),
-    full("streams", "pagination", "Pagination", "paged API as an async iterator", "`try_stream!` / `unfold` over a cursor"),
-    full("streams", "stream_impl", "Implementing Stream", "`__aiter__` / `__anext__`", "`impl Stream` by hand"),
-    full("streams", "combinators", "Combinators", "async comprehensions", "`StreamExt`"),
-    full("streams", "concurrent_map", "Concurrent map", "(gather with a semaphore)", "`buffered` / `buffer_unordered`"),
-    full("streams", "merge", "Merge and fan-in", "(tasks feeding one queue)", "`select`, `StreamMap`, `merge`"),
-    full("streams", "chunking", "Chunking", "batch the stream", "`chunks`, `chunks_timeout`"),
-    full("streams", "throttle", "Throttle and per-item timeout", "(sleep between items, `wait_for` per item)", "`throttle`, `timeout`"),
-    full("streams", "streaming_io", "Streaming I/O", "chunked download", "`ReaderStream`, `StreamReader`"),
+    full("streams", "async_generator", "Async generator",
+        "`async def` + `yield`",
+        "numbers 1..4, 0.1 s apart",
+        "`stream!`, `stream::unfold`"),
+    full("streams", "pagination", "Pagination",
+        "paged API as an async iterator",
+        "pages of 5 items, 0.2 s each; then a page that fails",
+        "`try_stream!` / `unfold` over a cursor"),
+    full("streams", "stream_impl", "Implementing Stream",
+        "`__aiter__` / `__anext__`",
+        "a custom source of 3 items, fused; `poll_next` by hand",
+        "`impl Stream` by hand"),
+    full("streams", "combinators", "Combinators",
+        "async comprehensions",
+        "map, filter, take, fold, an async lookup per item",
+        "`StreamExt`"),
+    full("streams", "concurrent_map", "Concurrent map",
+        "(gather with a semaphore)",
+        "at most 4 in flight, ordered or not, with one slow item",
+        "`buffered` / `buffer_unordered`"),
+    full("streams", "merge", "Merge and fan-in",
+        "(tasks feeding one queue)",
+        "two sources interleaved, then a list of sources",
+        "`select`, `StreamMap`, `merge`"),
+    full("streams", "chunking", "Chunking",
+        "batch the stream",
+        "groups of 10 by size; by size or after 100 ms",
+        "`chunks`, `chunks_timeout`"),
+    full("streams", "throttle", "Throttle and per-item timeout",
+        "(sleep between items, `wait_for` per item)",
+        "8 items ready at once, throttled to 5 a second; a stalled source",
+        "`throttle`, `timeout`"),
+    full("streams", "streaming_io", "Streaming I/O",
+        "chunked download",
+        "a 1 MiB body read in pieces of at most 16 KiB",
+        "`ReaderStream`, `StreamReader`"),
     // producer-consumer
-    full("producer-consumer", "bounded_queue", "Bounded queue", "`asyncio.Queue(maxsize=10)`", "`mpsc::channel(10)`, backpressure"),
-    full("producer-consumer", "completion", "Completion", "sentinel `None`, `queue.join()`", "drop the senders; close and drain"),
-    full("producer-consumer", "joinable_queue", "Joinable queue", "`task_done` / `join`", "a queue whose `join` cannot hang (RAII done-guard)"),
-    full("producer-consumer", "many_consumers", "Many consumers", "several `queue.get()` loops", "MPMC (`async-channel`) or a shared receiver"),
-    full("producer-consumer", "worker_pool", "Worker pool", "(workers reading one queue)", "a pool with bounded input, ordered or unordered results"),
-    full("producer-consumer", "pipeline", "Pipeline", "(queues between stages)", "stages joined by bounded channels"),
-    full("producer-consumer", "pub_sub", "Publish and subscribe", "broadcast to WebSocket clients", "`broadcast`, lagging receivers"),
-    full("producer-consumer", "actor", "Actor", "(a task owning state behind a queue)", "mpsc of commands + oneshot replies"),
-    full("producer-consumer", "sync_bridge", "Sync to async bridge", "a thread-safe queue", "`blocking_send` / `blocking_recv`"),
+    full("producer-consumer", "bounded_queue", "Bounded queue",
+        "`asyncio.Queue(maxsize=10)`",
+        "2 producers × 5 items, 3 consumers; a small queue paces bursting producers",
+        "`async_channel::bounded(10)` (MPMC) behind a `Sender` / `Receiver`, backpressure; `mpsc::channel(10)` for one consumer"
+    ).star(9),
+    full("producer-consumer", "completion", "Completion",
+        "sentinel `None`, `queue.join()`",
+        "2 producers, 3 consumers: everything processed, then every task returns",
+        "drop the senders; close and drain").star(9),
+    full("producer-consumer", "joinable_queue", "Joinable queue",
+        "`task_done` / `join`",
+        "8 jobs, 3 consumers, job 3 fails: `join` still returns",
+        "a queue whose `join` cannot hang (RAII done-guard)").star(9),
+    full("producer-consumer", "many_consumers", "Many consumers",
+        "several `queue.get()` loops",
+        "3 workers share one queue of jobs",
+        "MPMC (`async-channel`) or a shared receiver"),
+    full("producer-consumer", "worker_pool", "Worker pool",
+        "(workers reading one queue)",
+        "fixed workers; results as they finish, then in submission order",
+        "a pool with bounded input, ordered or unordered results"),
+    full("producer-consumer", "pipeline", "Pipeline",
+        "(queues between stages)",
+        "parse → enrich → store, then a run with a malformed line",
+        "stages joined by bounded channels"),
+    full("producer-consumer", "pub_sub", "Publish and subscribe",
+        "broadcast to WebSocket clients",
+        "one publisher of prices, two fast subscribers, one slow that lags",
+        "`broadcast`, lagging receivers"),
+    full("producer-consumer", "actor", "Actor",
+        "(a task owning state behind a queue)",
+        "3 clients count page hits through one actor",
+        "mpsc of commands + oneshot replies"),
+    full("producer-consumer", "sync_bridge", "Sync to async bridge",
+        "a thread-safe queue",
+        "a std thread feeds async consumers",
+        "`blocking_send` / `blocking_recv`"),
+    // production
+    full("production", "graceful_shutdown", "Graceful shutdown",
+        "signal handlers set an `Event`; cancel tasks, wait with a timeout",
+        "5 in-flight jobs of 0.2-3 s, a stop signal, drain deadline 1 s",
+        "`tokio::signal`, `CancellationToken`, `TaskTracker`, a drain report"),
+    full("production", "lifespan", "Lifespan",
+        "FastAPI lifespan / nested `async with`",
+        "db pool, cache, HTTP client started in order; step 3 fails",
+        "ordered startup, reverse teardown, every step under its own timeout"),
+    full("production", "health_checks", "Health checks",
+        "concurrent component checks",
+        "db ok, cache slow, optional upstream down",
+        "`join_all` with a timeout per check, Healthy/Degraded/Unhealthy"),
+    full("production", "probes", "Probes",
+        "liveness / readiness / startup endpoints",
+        "not ready while draining",
+        "`watch` state"),
+    full("production", "periodic_task", "Periodic task",
+        "`while True: await asyncio.sleep(5)`",
+        "a job every 1 s; run 3 fails; run 5 takes 2.5 s",
+        "`interval` + `MissedTickBehavior` + a timeout per run"),
+    full("production", "supervision", "Supervision",
+        "restart a crashed background task",
+        "crashes twice, recovers, later crashes 4 times in 10 s",
+        "restart with capped backoff, give up after N in T"),
+    docs_only("production", "observability", "Observability",
+        "logging / tracing around tasks",
+        "spans per task and request",
+        "`tracing` spans, tokio-console, tokio-metrics"),
+];
+
+/// The ★ defects, by number.
+pub(crate) const DEFECTS: &[Defect] = &[
+    Defect { number: 1,
+        text: "The per-item wrapper catches the exception and returns `None`, so the report counts 0 failures." },
+    Defect { number: 2,
+        text: "The loop counts failures after `gather` has already run every item to the end, so \"abort after N\" aborts nothing." },
+    Defect { number: 3,
+        text: "`wait(return_when=FIRST_COMPLETED)` returns the first to finish, which may be a failure, not the first success." },
+    Defect { number: 4,
+        text: "After the cancellation is caught, the critical work is started a second time, and the cancellation is swallowed." },
+    Defect { number: 5,
+        text: "With no waiting room configured every call is rejected; running and waiting calls are counted together." },
+    Defect { number: 6,
+        text: "A duplicate key waits while holding the lock that the flush needs (a deadlock), and the batch call runs under the lock (one batch at a time)." },
+    Defect { number: 7,
+        text: "The delayed call is created and never awaited, so the action never runs." },
+    Defect { number: 8,
+        text: "A new thread pool is built and torn down for every call." },
+    Defect { number: 9,
+        text: "One sentinel per producer but more consumers than producers, so a consumer waits forever; and a consumer that fails never marks its item done, so `join()` waits forever." },
+    Defect { number: 10,
+        text: "The breaker reads the wall clock, which is neither monotonic nor controllable in tests." },
 ];
 
 /// The catalogue entry named `name`, if any (names are unique across topics).
 pub(crate) fn find(name: &str) -> Option<&'static Pattern> {
     PATTERNS.iter().find(|pattern| pattern.name == name)
+}
+
+/// The topic named `name`, if any.
+#[cfg(test)]
+pub(crate) fn topic(name: &str) -> Option<&'static Topic> {
+    TOPICS.iter().find(|topic| topic.name == name)
+}
+
+/// The patterns of one topic, in page order.
+pub(crate) fn patterns_of(topic: &str) -> impl Iterator<Item = &'static Pattern> + use<'_> {
+    PATTERNS.iter().filter(move |pattern| pattern.topic == topic)
+}
+
+/// The patterns whose common Python rendition has defect `number`.
+pub(crate) fn patterns_with_defect(number: u8) -> impl Iterator<Item = &'static Pattern> {
+    PATTERNS
+        .iter()
+        .filter(move |pattern| pattern.defect == Some(number))
+}
+
+/// The defect numbered `number`, if any.
+pub(crate) fn defect(number: u8) -> Option<&'static Defect> {
+    DEFECTS.iter().find(|defect| defect.number == number)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        let mut seen = BTreeSet::new();
+        for pattern in PATTERNS {
+            assert!(seen.insert(pattern.name), "{} twice", pattern.name);
+            assert!(
+                pattern
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{}",
+                pattern.name
+            );
+        }
+        let topics: BTreeSet<&str> = TOPICS.iter().map(|t| t.name).collect();
+        assert_eq!(topics.len(), TOPICS.len(), "a topic is listed twice");
+        for support in SUPPORT_CRATES {
+            assert!(!topics.contains(support.name), "{} is both", support.name);
+        }
+    }
+
+    #[test]
+    fn every_pattern_is_in_a_known_topic_and_topics_are_contiguous_in_reading_order() {
+        let order: Vec<usize> = PATTERNS
+            .iter()
+            .map(|p| {
+                TOPICS
+                    .iter()
+                    .position(|t| t.name == p.topic)
+                    .unwrap_or_else(|| panic!("{}: unknown topic {}", p.name, p.topic))
+            })
+            .collect();
+        assert!(order.is_sorted(), "patterns must be grouped by topic, in reading order");
+        for topic in TOPICS {
+            assert!(patterns_of(topic.name).next().is_some(), "{} has no patterns", topic.name);
+        }
+    }
+
+    #[test]
+    fn every_field_is_filled_and_fits_one_table_cell() {
+        for p in PATTERNS {
+            for (field, text) in [
+                ("title", p.title),
+                ("python", p.python),
+                ("scenario", p.scenario),
+                ("rust", p.rust),
+            ] {
+                assert!(!text.trim().is_empty(), "{}: empty {field}", p.name);
+                assert!(!text.contains('\n'), "{}: {field} spans lines", p.name);
+            }
+        }
+        for t in TOPICS {
+            assert!(!t.title.is_empty() && !t.summary.is_empty(), "{}", t.name);
+            assert!(!t.summary.contains('\n'), "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn defects_are_numbered_one_to_ten_and_each_belongs_to_a_pattern() {
+        let numbers: Vec<u8> = DEFECTS.iter().map(|d| d.number).collect();
+        assert_eq!(numbers, (1..=10).collect::<Vec<u8>>());
+        for defect in DEFECTS {
+            assert!(
+                patterns_with_defect(defect.number).next().is_some(),
+                "defect {} marks no pattern",
+                defect.number
+            );
+        }
+        for pattern in PATTERNS {
+            if let Some(number) = pattern.defect {
+                assert!(defect(number).is_some(), "{}: no defect {number}", pattern.name);
+                assert_eq!(pattern.kind, Kind::Full, "{}: a ★ needs a test", pattern.name);
+            }
+        }
+        assert_eq!(defect(5).map(|d| d.number), Some(5));
+        let bulkhead: Vec<&str> = patterns_with_defect(5).map(|p| p.name).collect();
+        assert_eq!(bulkhead, ["bulkhead"]);
+    }
+
+    #[test]
+    fn production_is_in_the_catalogue() {
+        let production = topic("production").expect("the production topic");
+        assert_eq!(production.title, "Production");
+        let names: Vec<&str> = patterns_of("production").map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "graceful_shutdown",
+                "lifespan",
+                "health_checks",
+                "probes",
+                "periodic_task",
+                "supervision",
+                "observability"
+            ]
+        );
+        assert_eq!(find("observability").map(|p| p.kind), Some(Kind::DocsOnly));
+    }
 }

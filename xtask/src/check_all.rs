@@ -4,8 +4,12 @@
 //! its golden transcript, and catalogue coverage, in that order. A failing step does not stop the
 //! run: the point is to see everything that is wrong at once. Every step, every example and every
 //! claimed pattern is one check; the last line printed is `N passed, M failed`.
+//!
+//! A green run is short: one line per step, one per crate of examples, a few for coverage. The
+//! output of cargo (and of every check) is captured and printed only under the step that failed.
 
 use std::collections::BTreeSet;
+use std::io::{self, Write};
 use std::path::Path;
 use std::time::Instant;
 
@@ -56,16 +60,16 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
         )
     });
     step(&mut tally, "docs sync (cargo xtask docs --check)", || {
-        Ok(workspace::print_problems(&docs::check_tree(&root)?, ""))
+        Ok(problems(&docs::check_tree(&root)?))
     });
     step(
         &mut tally,
         "generated files (cargo xtask readme --check)",
-        || Ok(workspace::print_problems(&readme::check_tree(&root)?, "")),
+        || Ok(problems(&readme::check_tree(&root)?)),
     );
     run_examples(&root, &mut tally);
-    println!("==> coverage");
-    if let Err(error) = coverage::check(&root, &mut tally) {
+    println!("==> coverage (cargo xtask coverage shows the whole grid)");
+    if let Err(error) = coverage::check(&root, &mut tally, false) {
         println!("error: {error}");
         tally.record(false);
     }
@@ -74,31 +78,39 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
     Ok(tally.ok())
 }
 
-/// Runs one counted step between a `==> name` line and an `ok (1.2s)` / `FAILED (1.2s)` line.
-fn step(tally: &mut Tally, name: &str, body: impl FnOnce() -> Result<bool>) {
-    println!("==> {name}");
+/// Runs one counted step and prints one line, `==> name ... ok (1.2s)`; a step that fails is
+/// followed by what it printed.
+fn step(tally: &mut Tally, name: &str, body: impl FnOnce() -> Result<(bool, String)>) {
+    print!("==> {name} ... ");
+    // Show which step is running while it runs; a failed flush only delays the line.
+    let _ = io::stdout().flush();
     let start = Instant::now();
-    let ok = body().unwrap_or_else(|error| {
-        println!("error: {error}");
-        false
-    });
+    let (ok, output) = body().unwrap_or_else(|error| (false, format!("error: {error}")));
     let verdict = if ok { "ok" } else { "FAILED" };
     println!("{verdict} ({})", workspace::secs(start.elapsed()));
+    if !ok && !output.trim().is_empty() {
+        println!("{}", output.trim_end());
+    }
     tally.record(ok);
 }
 
-/// A cargo command with its output streaming through.
-fn cargo(root: &Path, args: &[&str], env: Option<(&str, &str)>) -> Result<bool> {
+/// A check's problems as a step outcome.
+fn problems(problems: &[String]) -> (bool, String) {
+    (problems.is_empty(), problems.join("\n"))
+}
+
+/// A cargo command, its output captured for [`step`].
+fn cargo(root: &Path, args: &[&str], env: Option<(&str, &str)>) -> Result<(bool, String)> {
     let mut command = workspace::cargo(root);
     command.args(args);
     if let Some((key, value)) = env {
         command.env(key, value);
     }
-    workspace::run_streaming(&mut command)
+    workspace::run_captured(command)
 }
 
 /// Builds every example (one check), then runs each against its golden transcript (one check
-/// each), printing the real time each crate's examples took together.
+/// each), printing failures and the real time each crate's examples took together.
 fn run_examples(root: &Path, tally: &mut Tally) {
     let found = match workspace::examples(root) {
         Ok(found) => found,
@@ -123,21 +135,26 @@ fn run_examples(root: &Path, tally: &mut Tally) {
     step(tally, "examples: build", || {
         let mut command = workspace::cargo(root);
         command.args(["build", "--workspace", "--examples"]);
-        if workspace::run_streaming(&mut command)? {
+        let (ok, output) = workspace::run_captured(command)?;
+        if ok {
             built.extend(crates.iter().map(|k| k.dir.clone()));
-            return Ok(true);
+            return Ok((true, String::new()));
         }
-        println!("workspace build failed; building crate by crate to check what compiles");
+        let mut report = format!(
+            "{output}\nworkspace build failed; building crate by crate to check what compiles"
+        );
         for krate in &crates {
-            if examples::build(root, &[&krate.package])? {
+            let (ok, output) =
+                workspace::run_captured(examples::build_command(root, &[&krate.package]))?;
+            if ok {
                 built.insert(krate.dir.clone());
             } else {
-                println!("{}: examples do not build", krate.dir);
+                report.push_str(&format!("\n{}: examples do not build\n{output}", krate.dir));
             }
         }
-        Ok(false)
+        Ok((false, report))
     });
 
     let chosen: Vec<&Example> = found.iter().collect();
-    examples::check(root, &chosen, &built, tally);
+    examples::check(root, &chosen, &built, tally, false);
 }

@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 use crate::workspace::{self, Example, Result, Tally, UsageError};
 
 /// The environment variable that puts an example on tokio's paused clock
-/// (`testing::clock::CLOCK_ENV`; the xtask has no dependencies, so it is spelled out here).
+/// (`testing::clock::CLOCK_ENV`; the xtask does not depend on the workspace crates, so it is
+/// spelled out here).
 const CLOCK_ENV: &str = "TRANSCRIPT_CLOCK";
 
 /// How long one example may run before it is killed and fails.
@@ -47,7 +48,7 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
     } else {
         BTreeSet::new()
     };
-    check(&root, &chosen, &built, &mut tally);
+    check(&root, &chosen, &built, &mut tally, true);
     println!("{}", tally.summary());
     Ok(tally.ok())
 }
@@ -85,12 +86,14 @@ pub(crate) fn packages<'a>(examples: &[&'a Example]) -> Vec<&'a str> {
 
 /// Runs every example whose crate is in `built` against its golden transcript, one check each
 /// (an example whose crate did not build fails), and prints the real time each crate's examples
-/// took together.
+/// took together. `verbose` prints a line for every example; otherwise only failures are
+/// printed, with one line per crate.
 pub(crate) fn check(
     root: &Path,
     examples: &[&Example],
     built: &BTreeSet<String>,
     tally: &mut Tally,
+    verbose: bool,
 ) {
     let target_dir = workspace::target_dir(root);
     println!(
@@ -106,12 +109,13 @@ pub(crate) fn check(
     }
     for krate in crates {
         let start = Instant::now();
-        let mut count = 0;
+        let (mut count, mut failed) = (0, 0);
         for example in examples.iter().filter(|e| e.krate.dir == krate) {
             count += 1;
             let label = format!("{krate}/{}", example.name);
             if !built.contains(krate) {
                 println!("  {label} FAILED: its crate did not build");
+                failed += 1;
                 tally.record(false);
                 continue;
             }
@@ -119,14 +123,25 @@ pub(crate) fn check(
                 .map_err(|error| error.to_string())
                 .and_then(|run| compare(root, example, &run).map(|()| run.elapsed));
             match &outcome {
-                Ok(elapsed) => println!("  {label} ok ({})", workspace::secs2(*elapsed)),
-                Err(reason) => println!("  {label} FAILED: {reason}"),
+                Ok(elapsed) if verbose => {
+                    println!("  {label} ok ({})", workspace::secs2(*elapsed));
+                }
+                Ok(_) => {}
+                Err(reason) => {
+                    failed += 1;
+                    println!("  {label} FAILED: {reason}");
+                }
             }
             tally.record(outcome.is_ok());
         }
         let total = workspace::secs2(start.elapsed());
         let noun = if count == 1 { "example" } else { "examples" };
-        println!("  {krate}: {count} {noun} in {total} real time");
+        let verdict = if failed == 0 {
+            "ok".to_owned()
+        } else {
+            format!("{failed} FAILED")
+        };
+        println!("  {krate}: {count} {noun}, {verdict}, in {total} real time");
     }
 }
 
@@ -143,12 +158,17 @@ pub(crate) fn binary(target_dir: &Path, name: &str) -> PathBuf {
 /// # Errors
 /// When cargo cannot be started.
 pub(crate) fn build(root: &Path, packages: &[&str]) -> Result<bool> {
+    workspace::run_streaming(&mut build_command(root, packages))
+}
+
+/// The cargo command that builds the examples of the given packages.
+pub(crate) fn build_command(root: &Path, packages: &[&str]) -> Command {
     let mut command = workspace::cargo(root);
     command.args(["build", "--examples"]);
     for package in packages {
         command.args(["-p", package]);
     }
-    workspace::run_streaming(&mut command)
+    command
 }
 
 /// How an example run ended.

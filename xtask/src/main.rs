@@ -1,14 +1,8 @@
-//! `cargo xtask`: the workspace's task runner (std only, one file per subcommand).
+//! `cargo xtask`: the workspace's task runner, one file per subcommand.
 //!
-//! ```text
-//! cargo xtask check-all          the one gate CI runs
-//! cargo xtask examples [NAME...] run examples against their golden transcripts
-//! cargo xtask bless [NAME...]    rewrite golden transcripts
-//! cargo xtask docs [--check]     fill the docs' include blocks
-//! cargo xtask readme [--check]   generate docs/concordance.md and the README's example table
-//! cargo xtask coverage           every catalogue pattern in its four places
-//! cargo xtask bench [TOPIC...]   run the benchmarks
-//! ```
+//! [`COMMANDS`] is the one list of subcommands: it drives dispatch, the usage text
+//! (`cargo xtask help`) and the command table in the README. Adding a subcommand is one row there
+//! plus its module.
 
 mod bench;
 mod bless;
@@ -25,49 +19,135 @@ mod workspace;
 
 use std::process::ExitCode;
 
-use workspace::UsageError;
+use workspace::{Result, UsageError};
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// One subcommand.
+#[derive(Debug)]
+pub(crate) struct Command {
+    pub(crate) name: &'static str,
+    /// Its arguments as the usage text shows them (empty when it takes none).
+    pub(crate) args: &'static str,
+    /// What it does, in one line (the usage text wraps it).
+    pub(crate) summary: &'static str,
+    pub(crate) run: fn(&[String]) -> Result<bool>,
+}
 
-commands:
-  check-all          fmt, clippy, tests, rustdoc, docs sync, generated files, examples against
-                     their golden transcripts, catalogue coverage; ends with `N passed, M failed`
-  examples [NAME...] build the examples and compare each one's output with its golden transcript
-  bless [NAME...]    rebuild the examples and rewrite their golden transcripts (all, or NAME...)
-  docs [--check]     fill the code blocks after `<!-- include: PATH[:ANCHOR] -->` markers
-                     (--check: change nothing, fail with a diff when one is stale)
-  readme [--check]   generate docs/concordance.md and the README's example table
-  coverage           check that every catalogue pattern has its module, example, docs and test
-  bench [TOPIC...]   run `cargo bench` for every crate with benches/ (or the named ones)
-  help               print this text
-";
+impl Command {
+    /// `name args`, as typed after `cargo xtask`.
+    pub(crate) fn usage(&self) -> String {
+        if self.args.is_empty() {
+            self.name.to_owned()
+        } else {
+            format!("{} {}", self.name, self.args)
+        }
+    }
+}
+
+/// Every subcommand, in the order the usage text lists them.
+pub(crate) const COMMANDS: &[Command] = &[
+    Command {
+        name: "check-all",
+        args: "",
+        summary: "the one gate CI runs: fmt, clippy, tests, rustdoc, docs sync, generated files, \
+                  examples against their golden transcripts, catalogue coverage; prints a step's \
+                  output only when it fails, ends with `N passed, M failed`",
+        run: check_all::run,
+    },
+    Command {
+        name: "examples",
+        args: "[NAME...]",
+        summary: "build the examples and compare each one's output with its golden transcript",
+        run: examples::run,
+    },
+    Command {
+        name: "bless",
+        args: "[NAME...]",
+        summary: "rebuild the examples and rewrite their golden transcripts (all, or NAME...)",
+        run: bless::run,
+    },
+    Command {
+        name: "docs",
+        args: "[--check]",
+        summary: "fill the code blocks after `<!-- include: PATH[:ANCHOR] -->` markers in docs/ \
+                  (--check: change nothing, fail with a diff when one is stale)",
+        run: docs::run,
+    },
+    Command {
+        name: "readme",
+        args: "[--check]",
+        summary: "generate, from the catalogue, the README's tables, the reading order in \
+                  docs/README.md, docs/concordance.md and docs/defects.md (--check: change \
+                  nothing, fail with a diff when one is stale)",
+        run: readme::run,
+    },
+    Command {
+        name: "coverage",
+        args: "",
+        summary: "check that every catalogue pattern of every existing crate has its module, \
+                  example, docs section and test",
+        run: coverage::run,
+    },
+    Command {
+        name: "bench",
+        args: "[TOPIC...]",
+        summary: "run `cargo bench` for every crate with benches/ (or the named ones)",
+        run: bench::run,
+    },
+    Command {
+        name: "help",
+        args: "",
+        summary: "print this text",
+        run: help,
+    },
+];
+
+/// The usage text, built from [`COMMANDS`].
+fn usage() -> String {
+    const WIDTH: usize = 96;
+    let column = COMMANDS.iter().map(|c| c.usage().len()).max().unwrap_or(0) + 2;
+    let mut out = String::from("usage: cargo xtask <command>\n\ncommands:\n");
+    for command in COMMANDS {
+        let mut line = format!("  {:column$}", command.usage());
+        for word in command.summary.split_whitespace() {
+            if line.len() + 1 + word.len() > WIDTH && line.trim_end().len() > column + 2 {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = " ".repeat(column + 2);
+            } else if !line.ends_with(' ') {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn help(args: &[String]) -> Result<bool> {
+    if !args.is_empty() {
+        return Err(UsageError(format!("help takes no arguments, got {args:?}")).into());
+    }
+    print!("{}", usage());
+    Ok(true)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some((command, rest)) = args.split_first() else {
-        print!("{USAGE}");
-        return ExitCode::SUCCESS;
+    let (name, rest) = match args.split_first() {
+        None => ("help", &[][..]),
+        Some((flag, rest)) if flag == "-h" || flag == "--help" => ("help", rest),
+        Some((name, rest)) => (name.as_str(), rest),
     };
-    let outcome = match command.as_str() {
-        "help" | "-h" | "--help" => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        "check-all" => check_all::run(rest),
-        "examples" => examples::run(rest),
-        "bless" => bless::run(rest),
-        "docs" => docs::run(rest),
-        "readme" => readme::run(rest),
-        "coverage" => coverage::run(rest),
-        "bench" => bench::run(rest),
-        other => Err(UsageError(format!("unknown command `{other}`")).into()),
+    let outcome = match COMMANDS.iter().find(|command| command.name == name) {
+        Some(command) => (command.run)(rest),
+        None => Err(UsageError(format!("unknown command `{name}`")).into()),
     };
     match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(error) if error.is::<UsageError>() => {
-            eprintln!("error: {error}\n\n{USAGE}");
+            eprintln!("error: {error}\n\n{}", usage());
             ExitCode::from(2)
         }
         Err(error) => {
@@ -94,12 +174,28 @@ mod tests {
     }
 
     #[test]
-    fn generated_concordance_and_readme_table_are_up_to_date() {
-        let problems = readme::check_tree(&workspace::root()).expect("README.md has its markers");
+    fn generated_files_are_up_to_date() {
+        let problems =
+            readme::check_tree(&workspace::root()).expect("the generated files have their markers");
         assert!(
             problems.is_empty(),
             "run `cargo xtask readme`:\n{}",
             problems.join("\n")
         );
+    }
+
+    #[test]
+    fn usage_lists_every_command_once_and_wraps() {
+        let text = usage();
+        for command in COMMANDS {
+            let line = format!("\n  {} ", command.usage());
+            assert_eq!(text.matches(&line).count(), 1, "{}:\n{text}", command.name);
+        }
+        assert!(text.lines().all(|line| line.len() <= 96), "{text}");
+        let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "a command is listed twice");
     }
 }

@@ -9,9 +9,9 @@ use std::env;
 use std::error::Error as StdError;
 use std::fmt;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Any failure that stops a subcommand (as opposed to a check that fails and is counted).
@@ -67,6 +67,32 @@ pub(crate) fn run_streaming(command: &mut Command) -> Result<bool> {
         .status()
         .map_err(|error| format!("cannot run {:?}: {error}", command.get_program()))?;
     Ok(status.success())
+}
+
+/// Runs a command with its stdout and stderr captured together, in the order it wrote them, and
+/// returns whether it succeeded and what it printed. The caller shows the output only when it
+/// matters (a failure), which keeps a green check-all short.
+///
+/// # Errors
+/// When the program cannot be started or its output cannot be read.
+pub(crate) fn run_captured(mut command: Command) -> Result<(bool, String)> {
+    let (mut reader, writer) = io::pipe()?;
+    command.stdin(Stdio::null());
+    command.stdout(writer.try_clone()?);
+    command.stderr(writer);
+    let mut child = command
+        .spawn()
+        .map_err(|error| format!("cannot run {:?}: {error}", command.get_program()))?;
+    // The command holds the parent's copies of the pipe's write end: drop it, or the read below
+    // never sees the end of the output.
+    drop(command);
+    let mut output = Vec::new();
+    reader.read_to_end(&mut output)?;
+    let status = child.wait()?;
+    Ok((
+        status.success(),
+        String::from_utf8_lossy(&output).into_owned(),
+    ))
 }
 
 /// Where cargo puts build output: `$CARGO_TARGET_DIR` if set, else `<root>/target`.
@@ -310,6 +336,20 @@ mod tests {
             Some("concurrency-control")
         );
         assert_eq!(package_name("[dependencies]\nname = \"x\"\n"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn captured_output_keeps_stdout_and_stderr_in_order() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo one; echo two >&2; echo three; exit 3"]);
+        let (ok, output) = run_captured(command).unwrap();
+        assert!(!ok);
+        assert_eq!(output, "one\ntwo\nthree\n");
+
+        let mut command = Command::new("sh");
+        command.args(["-c", "true"]);
+        assert_eq!(run_captured(command).unwrap(), (true, String::new()));
     }
 
     #[test]
