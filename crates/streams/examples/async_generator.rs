@@ -23,12 +23,12 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     t.line("stream! generator");
     // `stream!` builds a `!Unpin` state machine: pin it to call `.next()`.
-    let mut numbers = pin!(streams::numbers(4, Duration::from_millis(100)));
+    let mut numbers = pin!(streams::numbers(4, Duration::from_millis(100))?);
     while let Some(n) = numbers.next().await {
         t.line(format!("got {n}"));
     }
     t.line("unfold generator");
-    let all: Vec<u32> = streams::numbers_unfold(4, Duration::from_millis(100))
+    let all: Vec<u32> = streams::numbers_unfold(4, Duration::from_millis(100))?
         .collect()
         .await;
     t.line(format!("collected {all:?}"));

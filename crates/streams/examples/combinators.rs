@@ -25,13 +25,13 @@ fn main() -> anyhow::Result<()> {
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     t.line("even squares of 1..10");
-    let squares: Vec<u64> = streams::even_squares(streams::numbers(10, GAP).map(u64::from))
+    let squares: Vec<u64> = streams::even_squares(streams::numbers(10, GAP)?)
         .collect()
         .await;
     t.line(format!("{squares:?}"));
 
     t.line("sum of the first 3 (take stops the source after 3 items)");
-    let total = streams::sum_of_first(streams::numbers(10, GAP).map(u64::from), 3).await;
+    let total = streams::sum_of_first(streams::numbers(10, GAP)?.map(u64::from), 3).await;
     t.line(format!("sum {total}"));
 
     t.line("then: an async lookup per item, one at a time");
@@ -49,7 +49,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     t.line(format!("{names:?}"));
 
     t.line("a chain inline: odd numbers, doubled, while below 12");
-    let doubled: Vec<u32> = streams::numbers(10, GAP)
+    let doubled: Vec<u32> = streams::numbers(10, GAP)?
         .filter(|n| ready(n % 2 == 1))
         .map(|n| n * 2)
         .take_while(|n| ready(*n < 12))

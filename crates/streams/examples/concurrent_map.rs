@@ -97,7 +97,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         download(t.clone(), id, chunks)
     })?);
     while let Some(outcome) = results.next().await {
-        t.line(outcome?); // `?` on a JoinError: the download panicked
+        t.line(outcome?); // `?` on a `TaskFailed`: the download panicked
         sleep(Duration::from_millis(300)).await;
     }
     // ANCHOR_END: spawned

@@ -24,7 +24,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
-    let mut letters = pin!(Paced::new(["a", "b", "c"], Duration::from_millis(100)));
+    let mut letters = pin!(Paced::new(["a", "b", "c"], Duration::from_millis(100))?);
     t.line(format!("size hint {:?}", letters.size_hint()));
     while let Some(letter) = letters.next().await {
         t.line(format!("got {letter:?}"));
@@ -32,7 +32,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     t.line(format!("after the end: {:?} (fused)", letters.next().await));
 
     // What `.next().await` does underneath: poll, get `Pending`, wait for the waker, poll again.
-    let mut one = pin!(Paced::new([42], Duration::from_millis(100)));
+    let mut one = pin!(Paced::new([42], Duration::from_millis(100))?);
     let mut polls = 0;
     let item = std::future::poll_fn(|cx| {
         polls += 1;

@@ -22,8 +22,8 @@ fn main() -> anyhow::Result<()> {
 
 // ANCHOR: stalling
 /// Three readings 0.1 s apart, then nothing, ever (a hung upstream connection).
-fn stalling_source() -> impl Stream<Item = u32> {
-    streams::numbers(3, Duration::from_millis(100)).chain(futures::stream::pending())
+fn stalling_source() -> Result<impl Stream<Item = u32>, basics::ConfigError> {
+    Ok(streams::numbers(3, Duration::from_millis(100))?.chain(futures::stream::pending()))
 }
 // ANCHOR_END: stalling
 
@@ -37,7 +37,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
 
     t.line("a source that stalls after 3 readings, 0.5 s per-item timeout");
     let mut readings = Box::pin(streams::until_stalled(
-        stalling_source(),
+        stalling_source()?,
         Duration::from_millis(500),
     )?);
     while let Some(reading) = readings.next().await {

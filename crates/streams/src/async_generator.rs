@@ -39,37 +39,43 @@
 
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use futures::Stream;
 
 // ANCHOR: numbers
 /// Yields `1..=count`, sleeping `gap` before each number: `async def` + `yield` written with
 /// async-stream's `stream!`.
 ///
-/// A `count` of 0 gives an empty stream that ends at once.
+/// A `count` of 0 gives an empty stream that ends at once; a `gap` of 0 yields without waiting.
+///
+/// # Errors
+/// [`ConfigError::TooLong`] when `gap` is past [`MAX_DURATION`](basics::config::MAX_DURATION).
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
-/// let all: Vec<u32> = streams::numbers(4, Duration::from_millis(100)).collect().await;
+/// let all: Vec<u32> = streams::numbers(4, Duration::from_millis(100))?.collect().await;
 /// assert_eq!(all, [1, 2, 3, 4]);
 /// assert_eq!(start.elapsed(), Duration::from_millis(400));
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// Dropping the stream while it sleeps loses nothing already yielded; the number it was about to
 /// yield is never produced.
-pub fn numbers(count: u32, gap: Duration) -> impl Stream<Item = u32> {
-    async_stream::stream! {
+pub fn numbers(count: u32, gap: Duration) -> Result<impl Stream<Item = u32>, ConfigError> {
+    let gap = config::duration_or_zero("gap", gap)?;
+    Ok(async_stream::stream! {
         for i in 1..=count {
             tokio::time::sleep(gap).await;
             yield i;
         }
-    }
+    })
 }
 // ANCHOR_END: numbers
 
@@ -77,28 +83,36 @@ pub fn numbers(count: u32, gap: Duration) -> impl Stream<Item = u32> {
 /// The same numbers as [`numbers`], written with [`futures::stream::unfold`]: the state is the
 /// next number, and each step sleeps, then returns the item and the next state.
 ///
-/// A `count` of 0 gives an empty stream that ends at once.
+/// A `count` of 0 gives an empty stream that ends at once; a `gap` of 0 yields without waiting.
+///
+/// # Errors
+/// [`ConfigError::TooLong`] when `gap` is past [`MAX_DURATION`](basics::config::MAX_DURATION).
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
-/// let all: Vec<u32> = streams::numbers_unfold(3, Duration::from_millis(100)).collect().await;
+/// # async fn main() -> Result<(), basics::ConfigError> {
+/// let all: Vec<u32> = streams::numbers_unfold(3, Duration::from_millis(100))?.collect().await;
 /// assert_eq!(all, [1, 2, 3]);
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// As for [`numbers`]: a drop mid-sleep loses only the number not yet yielded.
-pub fn numbers_unfold(count: u32, gap: Duration) -> impl Stream<Item = u32> {
-    futures::stream::unfold(1, move |next| async move {
-        if next > count {
-            return None;
-        }
-        tokio::time::sleep(gap).await;
-        Some((next, next + 1))
-    })
+pub fn numbers_unfold(count: u32, gap: Duration) -> Result<impl Stream<Item = u32>, ConfigError> {
+    let gap = config::duration_or_zero("gap", gap)?;
+    // The state is the range still to yield: `next()` on it never overflows, even at `u32::MAX`
+    // (a counter `next + 1` would, after the last number).
+    Ok(futures::stream::unfold(
+        1..=count,
+        move |mut rest| async move {
+            let next = rest.next()?;
+            tokio::time::sleep(gap).await;
+            Some((next, rest))
+        },
+    ))
 }
 // ANCHOR_END: numbers_unfold

@@ -39,9 +39,9 @@ use futures::{Stream, StreamExt};
 // ANCHOR: even_squares
 /// The squares of the even numbers of `source`: `[x * x async for x in source if x % 2 == 0]`.
 ///
-/// # Panics
-/// In debug builds, when a square overflows `u64` (an item of 2^32 or more), as `x * x` does;
-/// Python's integers never overflow, Rust's arithmetic does.
+/// Items are `u32` and squares `u64`, the type every square of a `u32` fits in, so no item
+/// overflows. (Python's integers never overflow; Rust's `x * x` on `u64` items would, from 2^32
+/// on, and panics in a debug build.)
 ///
 /// # Examples
 /// ```
@@ -52,11 +52,14 @@ use futures::{Stream, StreamExt};
 /// assert_eq!(squares, [4, 16, 36]);
 /// # }
 /// ```
+#[must_use = "streams do nothing unless polled"]
 pub fn even_squares<S>(source: S) -> impl Stream<Item = u64>
 where
-    S: Stream<Item = u64>,
+    S: Stream<Item = u32>,
 {
-    source.filter(|x| ready(x % 2 == 0)).map(|x| x * x)
+    source
+        .filter(|x| ready(x % 2 == 0))
+        .map(|x| u64::from(x) * u64::from(x))
 }
 // ANCHOR_END: even_squares
 
@@ -66,8 +69,8 @@ where
 /// The source is polled for at most `count` items and then dropped. A `count` of 0 returns 0
 /// without polling the source.
 ///
-/// # Panics
-/// In debug builds, when the sum overflows `u64`, as `+` does.
+/// The sum is a `u128`: at most `usize::MAX` items below 2^64 each add up to less than 2^128, so
+/// it never overflows (a `u64` total would, and panics in a debug build).
 ///
 /// # Examples
 /// ```
@@ -80,13 +83,13 @@ where
 ///
 /// # Cancel safety
 /// Dropping the future drops the source and the partial sum.
-pub async fn sum_of_first<S>(source: S, count: usize) -> u64
+pub async fn sum_of_first<S>(source: S, count: usize) -> u128
 where
     S: Stream<Item = u64>,
 {
     source
         .take(count)
-        .fold(0, |total, x| ready(total + x))
+        .fold(0, |total, x| ready(total + u128::from(x)))
         .await
 }
 // ANCHOR_END: sum_of_first
@@ -115,6 +118,7 @@ where
 ///
 /// # Cancel safety
 /// Dropping the stream drops the step in flight; its item is lost.
+#[must_use = "streams do nothing unless polled"]
 pub fn then_each<S, F, Fut>(source: S, step: F) -> impl Stream<Item = Fut::Output>
 where
     S: Stream,

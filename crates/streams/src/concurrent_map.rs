@@ -38,7 +38,8 @@
 //!   shows downloads that need 300 ms of their 350 ms timeout timing out; [`map_spawned`] (or
 //!   moving `work` into the mapped future) avoids it.
 //! - A limit of 0 would make `buffered` wait forever without starting anything: these functions
-//!   return [`ZeroLimit`] instead.
+//!   refuse it, and a limit past [`MAX_CAPACITY`](basics::config::MAX_CAPACITY), with a
+//!   [`ConfigError`].
 //!
 //! # In production
 //! `buffered` / `buffer_unordered` for I/O-bound fan-out on one task; spawned tasks (as in
@@ -47,37 +48,26 @@
 
 use std::future::Future;
 
+use basics::TaskFailed;
+use basics::config::{self, ConfigError};
 use futures::stream::{BufferUnordered, Buffered, Map};
 use futures::{Stream, StreamExt};
-use tokio::task::JoinError;
 use tokio_util::task::AbortOnDropHandle;
-
-/// A concurrency limit of 0 was asked for: nothing could ever run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("concurrency limit must be at least 1")]
-pub struct ZeroLimit;
-
-fn check(limit: usize) -> Result<usize, ZeroLimit> {
-    if limit == 0 {
-        Err(ZeroLimit)
-    } else {
-        Ok(limit)
-    }
-}
 
 // ANCHOR: map_ordered
 /// Runs `step` on each item of `source`, at most `limit` at once, yielding results in input
 /// order.
 ///
 /// # Errors
-/// [`ZeroLimit`] when `limit` is 0.
+/// [`ConfigError::Zero`] when `limit` is 0, [`ConfigError::TooLarge`] past
+/// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY).
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), streams::ZeroLimit> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
 /// let delays = futures::stream::iter([300u64, 100, 200, 100]);
 /// let out: Vec<u64> = streams::map_ordered(delays, 2, |ms| async move {
@@ -99,13 +89,14 @@ pub fn map_ordered<S, F, Fut>(
     source: S,
     limit: usize,
     step: F,
-) -> Result<Buffered<Map<S, F>>, ZeroLimit>
+) -> Result<Buffered<Map<S, F>>, ConfigError>
 where
     S: Stream,
     F: FnMut(S::Item) -> Fut,
     Fut: Future,
 {
-    Ok(source.map(step).buffered(check(limit)?))
+    let limit = config::count("limit", limit)?;
+    Ok(source.map(step).buffered(limit))
 }
 // ANCHOR_END: map_ordered
 
@@ -114,14 +105,15 @@ where
 /// complete.
 ///
 /// # Errors
-/// [`ZeroLimit`] when `limit` is 0.
+/// [`ConfigError::Zero`] when `limit` is 0, [`ConfigError::TooLarge`] past
+/// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY).
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), streams::ZeroLimit> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let delays = futures::stream::iter([300u64, 100, 200]);
 /// let out: Vec<u64> = streams::map_unordered(delays, 3, |ms| async move {
 ///     tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -140,13 +132,14 @@ pub fn map_unordered<S, F, Fut>(
     source: S,
     limit: usize,
     step: F,
-) -> Result<BufferUnordered<Map<S, F>>, ZeroLimit>
+) -> Result<BufferUnordered<Map<S, F>>, ConfigError>
 where
     S: Stream,
     F: FnMut(S::Item) -> Fut,
     Fut: Future,
 {
-    Ok(source.map(step).buffer_unordered(check(limit)?))
+    let limit = config::count("limit", limit)?;
+    Ok(source.map(step).buffer_unordered(limit))
 }
 // ANCHOR_END: map_unordered
 
@@ -155,11 +148,17 @@ where
 /// while the consumer is busy between two `next()` calls (and runs in parallel on a multi-thread
 /// runtime). At most `limit` tasks exist at once.
 ///
+/// Each item is `Ok(output)`, or `Err(`[`TaskFailed`]`)` when its task panicked (with the
+/// payload) or was cancelled; `index` is the item's position in `source`, counting from 0. The
+/// stream goes on after a failed item.
+///
 /// # Errors
-/// [`ZeroLimit`] when `limit` is 0. Each item is `Err(JoinError)` if its task panicked.
+/// [`ConfigError::Zero`] when `limit` is 0, [`ConfigError::TooLarge`] past
+/// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY).
 ///
 /// # Panics
-/// When the stream is polled outside a tokio runtime (steps are spawned as they are pulled).
+/// When the stream is polled outside a tokio runtime (steps are spawned as they are pulled, not
+/// when the stream is built).
 ///
 /// # Examples
 /// ```
@@ -179,18 +178,25 @@ pub fn map_spawned<S, F, Fut>(
     source: S,
     limit: usize,
     mut step: F,
-) -> Result<impl Stream<Item = Result<Fut::Output, JoinError>>, ZeroLimit>
+) -> Result<impl Stream<Item = Result<Fut::Output, TaskFailed>>, ConfigError>
 where
     S: Stream,
     F: FnMut(S::Item) -> Fut,
     Fut: Future + Send + 'static,
     Fut::Output: Send + 'static,
 {
-    let limit = check(limit)?;
+    let limit = config::count("limit", limit)?;
     // `buffered` pulls an item (and so spawns its task) only when a slot is free, which bounds
     // the number of live tasks; the handle aborts its task when dropped with the stream.
     Ok(source
-        .map(move |item| AbortOnDropHandle::new(tokio::spawn(step(item))))
+        .enumerate()
+        .map(move |(index, item)| {
+            let task = AbortOnDropHandle::new(tokio::spawn(step(item)));
+            async move {
+                task.await
+                    .map_err(|error| TaskFailed::from_join_error(index, error))
+            }
+        })
         .buffered(limit))
 }
 // ANCHOR_END: map_spawned

@@ -7,8 +7,15 @@
 //! idiom, the differences that bite and the pitfalls; `cargo run --example <module>` plays its
 //! scenario; `docs/streams.md` reads beside it.
 //!
-//! Bad input (a concurrency limit, chunk size, rate, timeout or capacity of 0) is a typed error
-//! from the function that builds the stream, never a panic or a stream that hangs.
+//! Bad configuration (a concurrency limit, chunk size, rate or capacity of 0 or past its maximum,
+//! a period or timeout of 0 or past [`MAX_DURATION`](basics::config::MAX_DURATION)) is a
+//! [`basics::ConfigError`] from the function that builds the stream, never a panic or a stream
+//! that hangs. Past construction the crate's own code does not panic either: squares and sums
+//! are computed in types they fit in, and every deadline is at most `MAX_DURATION` ahead. The
+//! panics left are tokio's, when a stream that sleeps or spawns is used outside a tokio runtime,
+//! and the caller's own, from a step closure or a source stream, which reach the caller as they
+//! are (except in [`map_spawned`], where a step that panics becomes an
+//! `Err(`[`basics::TaskFailed`]`)` item).
 #![warn(missing_docs)]
 
 pub mod async_generator;
@@ -22,11 +29,11 @@ pub mod streaming_io;
 pub mod throttle;
 
 pub use async_generator::{numbers, numbers_unfold};
-pub use chunking::{ChunkError, chunks, chunks_timeout};
+pub use chunking::{chunks, chunks_timeout};
 pub use combinators::{even_squares, sum_of_first, then_each};
-pub use concurrent_map::{ZeroLimit, map_ordered, map_spawned, map_unordered};
+pub use concurrent_map::{map_ordered, map_spawned, map_unordered};
 pub use merge::{merge_all, tagged};
 pub use pagination::{Page, pages, paginate};
 pub use stream_impl::Paced;
-pub use streaming_io::{ZeroCapacity, body_chunks, copy_body};
-pub use throttle::{Stalled, ThrottleError, throttle, until_stalled};
+pub use streaming_io::{body_chunks, copy_body};
+pub use throttle::{MAX_RATE, Stalled, throttle, until_stalled};

@@ -55,16 +55,18 @@ use tokio_stream::StreamMap;
 /// use futures::StreamExt;
 /// use streams::Paced;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
-/// let a = Box::pin(Paced::new(vec!["a1", "a2"], Duration::from_millis(100)));
-/// let b = Box::pin(Paced::new(vec!["b1"], Duration::from_millis(150)));
+/// # async fn main() -> Result<(), basics::ConfigError> {
+/// let a = Box::pin(Paced::new(vec!["a1", "a2"], Duration::from_millis(100))?);
+/// let b = Box::pin(Paced::new(vec!["b1"], Duration::from_millis(150))?);
 /// let merged: Vec<&str> = streams::merge_all([a, b]).collect().await;
 /// assert_eq!(merged, ["a1", "b1", "a2"]);
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// Dropping the merged stream drops every source.
+#[must_use = "streams do nothing unless polled"]
 pub fn merge_all<I>(sources: I) -> SelectAll<I::Item>
 where
     I: IntoIterator,
@@ -87,18 +89,20 @@ where
 /// use futures::StreamExt;
 /// use streams::Paced;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let sources = [
-///     ("a", Box::pin(Paced::new(vec![1, 2], Duration::from_millis(100)))),
-///     ("b", Box::pin(Paced::new(vec![9], Duration::from_millis(150)))),
+///     ("a", Box::pin(Paced::new(vec![1, 2], Duration::from_millis(100))?)),
+///     ("b", Box::pin(Paced::new(vec![9], Duration::from_millis(150))?)),
 /// ];
 /// let merged: Vec<(&str, i32)> = streams::tagged(sources).collect().await;
 /// assert_eq!(merged, [("a", 1), ("b", 9), ("a", 2)]);
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// Dropping the map drops every source.
+#[must_use = "streams do nothing unless polled"]
 pub fn tagged<K, S, I>(sources: I) -> StreamMap<K, S>
 where
     I: IntoIterator<Item = (K, S)>,

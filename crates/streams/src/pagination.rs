@@ -78,6 +78,7 @@ pub struct Page<T, C> {
 ///
 /// # Cancel safety
 /// Dropping the stream drops the page request in flight and the unread items of the current page.
+#[must_use = "streams do nothing unless polled"]
 pub fn paginate<T, C, E, F, Fut>(mut fetch_page: F) -> impl Stream<Item = Result<T, E>>
 where
     F: FnMut(Option<C>) -> Fut,
@@ -133,6 +134,7 @@ enum Cursor<C> {
 ///
 /// # Cancel safety
 /// Dropping the stream drops the page request in flight.
+#[must_use = "streams do nothing unless polled"]
 pub fn pages<T, C, E, F, Fut>(fetch_page: F) -> impl Stream<Item = Result<Page<T, C>, E>>
 where
     C: Clone,

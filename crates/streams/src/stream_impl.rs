@@ -52,6 +52,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use futures::Stream;
 use futures::stream::FusedStream;
 use tokio::time::Sleep;
@@ -68,12 +69,13 @@ pin_project_lite::pin_project! {
     /// use std::time::Duration;
     /// use futures::{Stream, StreamExt};
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-    /// # async fn main() {
+    /// # async fn main() -> Result<(), basics::ConfigError> {
     /// let start = tokio::time::Instant::now();
-    /// let letters = streams::Paced::new(["a", "b", "c"], Duration::from_millis(100));
+    /// let letters = streams::Paced::new(["a", "b", "c"], Duration::from_millis(100))?;
     /// assert_eq!(letters.size_hint(), (3, Some(3)));
     /// assert_eq!(letters.collect::<Vec<_>>().await, ["a", "b", "c"]);
     /// assert_eq!(start.elapsed(), Duration::from_millis(300));
+    /// # Ok(())
     /// # }
     /// ```
     ///
@@ -93,13 +95,20 @@ pin_project_lite::pin_project! {
 }
 
 impl<I: Iterator> Paced<I> {
-    /// Paces `items`, one every `gap`. An empty iterator gives a stream that ends at once.
-    pub fn new(items: impl IntoIterator<IntoIter = I>, gap: Duration) -> Paced<I> {
-        Paced {
+    /// Paces `items`, one every `gap`. An empty iterator gives a stream that ends at once; a
+    /// `gap` of 0 yields the items without waiting.
+    ///
+    /// # Errors
+    /// [`ConfigError::TooLong`] when `gap` is past [`MAX_DURATION`](basics::config::MAX_DURATION).
+    pub fn new(
+        items: impl IntoIterator<IntoIter = I>,
+        gap: Duration,
+    ) -> Result<Paced<I>, ConfigError> {
+        Ok(Paced {
             items: items.into_iter().fuse().peekable(),
-            gap,
+            gap: config::duration_or_zero("gap", gap)?,
             sleep: None,
-        }
+        })
     }
 }
 

@@ -32,8 +32,8 @@
 //! - `read_to_end` (or `response.read()` in aiohttp) holds the whole body in memory; the tests
 //!   measure both ways.
 //! - A capacity of 0 does not fail in `ReaderStream`: its `BytesMut` grows by 64 bytes when
-//!   full, so the body silently arrives in 64-byte pieces. [`body_chunks`] returns
-//!   [`ZeroCapacity`] instead.
+//!   full, so the body silently arrives in 64-byte pieces; a huge one panics allocating the
+//!   buffer. [`body_chunks`] refuses both with a [`ConfigError`].
 //!
 //! # In production
 //! reqwest's `Response::bytes_stream()` and hyper's body give a stream of `Bytes`; `StreamReader`
@@ -43,30 +43,29 @@
 use std::io;
 use std::pin::pin;
 
+use basics::config::{self, ConfigError};
 use bytes::Buf;
 use futures::Stream;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::io::{ReaderStream, StreamReader};
 
-/// A piece capacity of 0 was asked for. (`ReaderStream` itself would silently read 64-byte
-/// pieces, its buffer's smallest growth step.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("chunk capacity must be at least 1 byte")]
-pub struct ZeroCapacity;
-
 // ANCHOR: body_chunks
 /// Reads `reader` as a stream of pieces of at most `capacity` bytes, each read when the consumer
 /// asks for the next one. An I/O error is yielded as an `Err` item and ends the stream.
 ///
+/// The stream reads into a buffer of `capacity` bytes, allocated when the stream is built.
+///
 /// # Errors
-/// [`ZeroCapacity`] when `capacity` is 0.
+/// [`ConfigError::Zero`] when `capacity` is 0 (`ReaderStream` would silently read 64-byte
+/// pieces, its buffer's smallest growth step), [`ConfigError::TooLarge`] past
+/// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) bytes (1 MiB).
 ///
 /// # Examples
 /// ```
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let body: &[u8] = b"a body of 25 bytes, 10 at a time";
+/// let body: &[u8] = b"a body of 32 bytes, 10 at a time";
 /// let sizes: Vec<usize> = streams::body_chunks(body, 10)?
 ///     .map(|piece| piece.map_or(0, |piece| piece.len()))
 ///     .collect()
@@ -81,10 +80,8 @@ pub struct ZeroCapacity;
 pub fn body_chunks<R: AsyncRead>(
     reader: R,
     capacity: usize,
-) -> Result<ReaderStream<R>, ZeroCapacity> {
-    if capacity == 0 {
-        return Err(ZeroCapacity);
-    }
+) -> Result<ReaderStream<R>, ConfigError> {
+    let capacity = config::count("capacity", capacity)?;
     Ok(ReaderStream::with_capacity(reader, capacity))
 }
 // ANCHOR_END: body_chunks

@@ -37,7 +37,10 @@
 //!   `throttle` measures from when the previous item was yielded.
 //! - A throttle is not a rate limiter across tasks: each stream has its own timer. Share a
 //!   limiter (governor, or the `concurrency-control` crate's GCRA) to cap a service.
-//! - A rate or timeout of 0 is bad input: [`ThrottleError`].
+//! - A rate or timeout of 0 is bad input, and so is `Duration::MAX` as a timeout (tokio-stream's
+//!   `timeout` adds it to the current instant and panics): a [`ConfigError`]. So is a rate above
+//!   [`MAX_RATE`]: tokio's timer counts whole milliseconds, so a shorter period would be rounded
+//!   up to 1 ms anyway.
 //! - The end of a throttled stream is noticed one period after its last item, when the source is
 //!   polled again.
 //!
@@ -47,18 +50,12 @@
 
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use futures::Stream;
 
-/// Why a throttled or timed stream could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ThrottleError {
-    /// A rate of 0 items a second: nothing could ever pass.
-    #[error("rate must be at least 1 item a second")]
-    ZeroRate,
-    /// A per-item timeout of 0: the source would count as stalled whenever it is not ready.
-    #[error("per-item timeout must be longer than zero")]
-    ZeroTimeout,
-}
+/// The highest rate [`throttle`] accepts, in items a second: one a millisecond, the finest step
+/// of tokio's timer.
+pub const MAX_RATE: usize = 1_000;
 
 /// The error item of [`until_stalled`]: no item arrived within the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -77,7 +74,7 @@ pub struct Stalled {
 /// (a channel fed by another task) is not slowed further when it is already slower than the rate.
 ///
 /// # Errors
-/// [`ThrottleError::ZeroRate`] when `per_second` is 0.
+/// [`ConfigError::Zero`] when `per_second` is 0, [`ConfigError::TooLarge`] above [`MAX_RATE`].
 ///
 /// # Panics
 /// When called outside a tokio runtime with a timer (the throttle makes its `Sleep` at once).
@@ -87,7 +84,7 @@ pub struct Stalled {
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), streams::ThrottleError> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
 /// let all: Vec<u32> = streams::throttle(futures::stream::iter(1..=6), 5)?.collect().await;
 /// assert_eq!(all.len(), 6);
@@ -101,11 +98,10 @@ pub struct Stalled {
 /// Dropping the stream loses nothing: items not yet yielded stay in the source, dropped with it.
 pub fn throttle<S: Stream>(
     source: S,
-    per_second: u32,
-) -> Result<impl Stream<Item = S::Item>, ThrottleError> {
-    if per_second == 0 {
-        return Err(ThrottleError::ZeroRate);
-    }
+    per_second: usize,
+) -> Result<impl Stream<Item = S::Item>, ConfigError> {
+    let per_second = config::count_at_most("per_second", per_second, MAX_RATE)?;
+    let per_second = u32::try_from(per_second).expect("at most MAX_RATE, which fits in a u32");
     let period = Duration::from_secs(1) / per_second;
     Ok(tokio_stream::StreamExt::throttle(source, period))
 }
@@ -117,7 +113,8 @@ pub fn throttle<S: Stream>(
 /// that ends in time ends the stream normally.
 ///
 /// # Errors
-/// [`ThrottleError::ZeroTimeout`] when `limit` is 0. The stall itself is the last item,
+/// [`ConfigError::Zero`] when `limit` is 0, [`ConfigError::TooLong`] past
+/// [`MAX_DURATION`](basics::config::MAX_DURATION). The stall itself is the last item,
 /// `Err(`[`Stalled`]`)`.
 ///
 /// # Examples
@@ -125,7 +122,7 @@ pub fn throttle<S: Stream>(
 /// use std::time::Duration;
 /// use futures::StreamExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), streams::ThrottleError> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let stalls = futures::stream::iter([1, 2]).chain(futures::stream::pending());
 /// let items: Vec<_> = streams::until_stalled(stalls, Duration::from_millis(500))?.collect().await;
 /// assert_eq!(items.len(), 3);
@@ -139,10 +136,10 @@ pub fn throttle<S: Stream>(
 pub fn until_stalled<S: Stream>(
     source: S,
     limit: Duration,
-) -> Result<impl Stream<Item = Result<S::Item, Stalled>>, ThrottleError> {
-    if limit.is_zero() {
-        return Err(ThrottleError::ZeroTimeout);
-    }
+) -> Result<impl Stream<Item = Result<S::Item, Stalled>>, ConfigError> {
+    // At most `MAX_DURATION`: tokio-stream's `timeout` adds the limit to the current instant,
+    // which panics for `Duration::MAX`.
+    let limit = config::duration("limit", limit)?;
     Ok(async_stream::stream! {
         // Made inside the generator, so the first timer starts at the first poll.
         let mut timed = std::pin::pin!(tokio_stream::StreamExt::timeout(source, limit));

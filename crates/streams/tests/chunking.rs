@@ -4,14 +4,13 @@
 
 use std::time::Duration;
 
+use basics::ConfigError;
+use basics::config::{MAX_CAPACITY, MAX_DURATION};
 use futures::{Stream, StreamExt};
 use proptest::prelude::*;
-use streams::{ChunkError, chunks, chunks_timeout};
+use streams::{chunks, chunks_timeout};
+use testing::ms;
 use tokio::time::{Instant, sleep};
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 /// Yields 0, 1, 2, ..., item `i` arriving `gaps[i]` ms after the one before.
 fn arrivals(gaps: Vec<u64>) -> impl Stream<Item = usize> {
@@ -70,30 +69,85 @@ async fn an_idle_source_produces_no_empty_chunks() {
 }
 
 #[test]
-fn a_size_or_period_of_zero_is_a_typed_error() {
+fn a_size_or_period_of_zero_is_a_config_error() {
     let source = || futures::stream::iter([1]);
-    assert_eq!(chunks(source(), 0).err(), Some(ChunkError::ZeroSize));
+    assert_eq!(
+        chunks(source(), 0).err(),
+        Some(ConfigError::Zero { name: "size" })
+    );
     assert_eq!(
         chunks_timeout(source(), 0, ms(100)).err(),
-        Some(ChunkError::ZeroSize)
+        Some(ConfigError::Zero { name: "size" })
     );
     assert_eq!(
         chunks_timeout(source(), 10, Duration::ZERO).err(),
-        Some(ChunkError::ZeroPeriod)
+        Some(ConfigError::Zero { name: "period" })
     );
     assert_eq!(
-        ChunkError::ZeroSize.to_string(),
-        "chunk size must be at least 1"
+        ConfigError::Zero { name: "size" }.to_string(),
+        "size must not be zero"
     );
 }
 
-fn paused<T>(body: impl Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a paused runtime builds")
-        .block_on(body)
+// Issue 10, item 10: `futures`' `chunks` and `tokio-stream`'s `chunks_timeout` reserve `size`
+// slots when they are built, and a size of `usize::MAX` panicked with "capacity overflow".
+#[test]
+fn a_huge_size_is_too_large_not_a_panic() {
+    let source = || futures::stream::iter([1]);
+    let too_large = Some(ConfigError::TooLarge {
+        name: "size",
+        value: usize::MAX,
+        max: MAX_CAPACITY,
+    });
+    assert_eq!(chunks(source(), usize::MAX).err(), too_large);
+    assert_eq!(
+        chunks_timeout(source(), usize::MAX, ms(100)).err(),
+        too_large
+    );
+    assert!(chunks(source(), MAX_CAPACITY).is_ok());
+}
+
+#[test]
+fn a_period_of_duration_max_is_too_long() {
+    let outcome = chunks_timeout(futures::stream::iter([1]), 10, Duration::MAX);
+    assert_eq!(
+        outcome.err(),
+        Some(ConfigError::TooLong {
+            name: "period",
+            value: Duration::MAX,
+            max: MAX_DURATION,
+        })
+    );
+}
+
+// Issue 10, item 11: `tokio-stream`'s `chunks_timeout` reserved `size` slots for every chunk, so
+// a chunk of 3 items cut by the timer held room for a million.
+#[tokio::test(start_paused = true)]
+async fn a_short_chunk_holds_room_for_its_items_not_for_the_size() {
+    let mut groups =
+        Box::pin(chunks_timeout(arrivals(vec![1, 1, 1]), MAX_CAPACITY, ms(100)).unwrap());
+    let first = groups.next().await.expect("three items arrive");
+    assert_eq!(first, [0, 1, 2]);
+    assert!(
+        first.capacity() < 100,
+        "room for {} items reserved up front",
+        first.capacity()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_longest_period_still_cuts_a_chunk() {
+    let start = Instant::now();
+    let mut groups = Box::pin(
+        chunks_timeout(
+            arrivals(vec![0]).chain(futures::stream::pending()),
+            2,
+            MAX_DURATION,
+        )
+        .unwrap(),
+    );
+    assert_eq!(groups.next().await, Some(vec![0]));
+    assert_eq!(start.elapsed(), MAX_DURATION);
 }
 
 proptest! {
@@ -108,7 +162,7 @@ proptest! {
             .iter()
             .scan(0, |total, gap| { *total += gap; Some(*total) })
             .collect();
-        let emitted: Vec<(Vec<usize>, u64)> = paused(async {
+        let emitted: Vec<(Vec<usize>, u64)> = testing::paused_runtime().block_on(async {
             let start = Instant::now();
             chunks_timeout(arrivals(gaps), size, ms(period_ms))
                 .unwrap()
@@ -138,7 +192,7 @@ proptest! {
         count in 0usize..100,
         size in 1usize..12,
     ) {
-        let groups: Vec<Vec<usize>> = paused(
+        let groups: Vec<Vec<usize>> = testing::paused_runtime().block_on(
             chunks(futures::stream::iter(0..count), size).unwrap().collect(),
         );
         let (last, full) = groups.split_last().map_or((None, &[][..]), |(l, f)| (Some(l), f));

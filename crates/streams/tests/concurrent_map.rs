@@ -6,14 +6,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use basics::config::MAX_CAPACITY;
+use basics::{ConfigError, TaskFailed};
 use futures::StreamExt;
 use proptest::prelude::*;
-use streams::{ZeroLimit, map_ordered, map_spawned, map_unordered};
+use streams::{map_ordered, map_spawned, map_unordered};
+use testing::{QuietPanics, ms};
 use tokio::time::{Instant, sleep, timeout};
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 async fn delayed(delay: u64) -> u64 {
     sleep(ms(delay)).await;
@@ -49,15 +48,38 @@ async fn ordered_waits_for_the_head_unordered_does_not() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_limit_of_zero_is_a_typed_error() {
+async fn a_limit_of_zero_is_a_config_error() {
     let source = || futures::stream::iter([1u64]);
-    assert_eq!(map_ordered(source(), 0, delayed).err(), Some(ZeroLimit));
-    assert_eq!(map_unordered(source(), 0, delayed).err(), Some(ZeroLimit));
-    assert_eq!(map_spawned(source(), 0, delayed).err(), Some(ZeroLimit));
+    let zero = Some(ConfigError::Zero { name: "limit" });
+    assert_eq!(map_ordered(source(), 0, delayed).err(), zero);
+    assert_eq!(map_unordered(source(), 0, delayed).err(), zero);
+    assert_eq!(map_spawned(source(), 0, delayed).err(), zero);
     assert_eq!(
-        ZeroLimit.to_string(),
-        "concurrency limit must be at least 1"
+        ConfigError::Zero { name: "limit" }.to_string(),
+        "limit must not be zero"
     );
+}
+
+// Before, `usize::MAX` was accepted; the same bound as every other limit of the workspace now.
+#[tokio::test(start_paused = true)]
+async fn a_huge_limit_is_too_large() {
+    let source = || futures::stream::iter([1u64]);
+    let too_large = Some(ConfigError::TooLarge {
+        name: "limit",
+        value: usize::MAX,
+        max: MAX_CAPACITY,
+    });
+    assert_eq!(map_ordered(source(), usize::MAX, delayed).err(), too_large);
+    assert_eq!(
+        map_unordered(source(), usize::MAX, delayed).err(),
+        too_large
+    );
+    assert_eq!(map_spawned(source(), usize::MAX, delayed).err(), too_large);
+    let out: Vec<u64> = map_ordered(source(), MAX_CAPACITY, delayed)
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(out, [1]);
 }
 
 /// Connect (100 ms), then `chunks` reads of 50 ms, under a 350 ms timeout: true if it finished.
@@ -124,7 +146,8 @@ async fn dropping_the_spawned_stream_aborts_its_tasks() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_panicking_spawned_step_is_an_error_item_and_the_rest_continue() {
+async fn a_panicking_spawned_step_is_a_task_failed_item_and_the_rest_continue() {
+    let _quiet = QuietPanics::new();
     let results: Vec<_> = map_spawned(futures::stream::iter(1..=3u32), 2, |n| async move {
         assert_ne!(n, 2, "step 2 fails");
         n
@@ -133,18 +156,16 @@ async fn a_panicking_spawned_step_is_an_error_item_and_the_rest_continue() {
     .collect()
     .await;
     assert_eq!(results.len(), 3);
-    assert!(results[1].as_ref().is_err_and(|error| error.is_panic()));
+    let Err(TaskFailed::Panicked { index, payload }) = &results[1] else {
+        panic!("the second step panics: {:?}", results[1]);
+    };
+    assert_eq!(*index, 1, "the item's position in the source");
+    assert!(
+        payload
+            .message()
+            .is_some_and(|text| text.contains("step 2 fails"))
+    );
     assert_eq!(results[2].as_ref().ok(), Some(&3));
-}
-
-/// Runs `body` on a fresh paused runtime (proptest bodies are sync).
-fn paused<T>(body: impl Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a paused runtime builds")
-        .block_on(body)
 }
 
 /// A step that records how many steps run at once.
@@ -180,7 +201,7 @@ proptest! {
     ) {
         let (running, peak) = (Arc::default(), Arc::new(AtomicUsize::new(0)));
         let items: Vec<(usize, u64)> = delays.iter().copied().enumerate().collect();
-        let out: Vec<usize> = paused(
+        let out: Vec<usize> = testing::paused_runtime().block_on(
             map_ordered(futures::stream::iter(items), limit, tracked(running, Arc::clone(&peak)))
                 .unwrap()
                 .collect(),
@@ -199,7 +220,7 @@ proptest! {
     ) {
         let (running, peak) = (Arc::default(), Arc::new(AtomicUsize::new(0)));
         let items: Vec<(usize, u64)> = delays.iter().copied().enumerate().collect();
-        let mut out: Vec<usize> = paused(
+        let mut out: Vec<usize> = testing::paused_runtime().block_on(
             map_unordered(futures::stream::iter(items), limit, tracked(running, Arc::clone(&peak)))
                 .unwrap()
                 .collect(),
@@ -219,7 +240,7 @@ proptest! {
     ) {
         let (running, peak) = (Arc::default(), Arc::new(AtomicUsize::new(0)));
         let items: Vec<(usize, u64)> = delays.iter().copied().enumerate().collect();
-        let out: Vec<usize> = paused(async {
+        let out: Vec<usize> = testing::paused_runtime().block_on(async {
             map_spawned(futures::stream::iter(items), limit, tracked(running, Arc::clone(&peak)))
                 .unwrap()
                 .map(|joined| joined.expect("no step panics"))

@@ -11,7 +11,7 @@ use tokio::time::Instant;
 type Source = Pin<Box<dyn Stream<Item = u32>>>;
 
 fn paced(items: Vec<u32>, gap_ms: u64) -> Source {
-    Box::pin(Paced::new(items, Duration::from_millis(gap_ms)))
+    Box::pin(Paced::new(items, Duration::from_millis(gap_ms)).expect("the gap is in range"))
 }
 
 #[tokio::test(start_paused = true)]

@@ -4,6 +4,8 @@
 use std::pin::pin;
 use std::time::Duration;
 
+use basics::ConfigError;
+use basics::config::MAX_DURATION;
 use futures::stream::FusedStream;
 use futures::{Stream, StreamExt};
 use streams::{Paced, numbers};
@@ -12,25 +14,17 @@ use tokio_test::{assert_pending, assert_ready};
 
 const GAP: Duration = Duration::from_millis(100);
 
-fn paused_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a paused runtime builds")
-}
-
 #[tokio::test(start_paused = true)]
 async fn paced_matches_the_generator_item_for_item_and_stamp_for_stamp() {
     let start = Instant::now();
     let mut by_hand = Vec::new();
-    let mut paced = pin!(Paced::new(1..=4u32, GAP));
+    let mut paced = pin!(Paced::new(1..=4u32, GAP).unwrap());
     while let Some(n) = paced.next().await {
         by_hand.push((n, start.elapsed()));
     }
     let start = Instant::now();
     let mut generated = Vec::new();
-    let mut gen_stream = pin!(numbers(4, GAP));
+    let mut gen_stream = pin!(numbers(4, GAP).unwrap());
     while let Some(n) = gen_stream.next().await {
         generated.push((n, start.elapsed()));
     }
@@ -40,7 +34,7 @@ async fn paced_matches_the_generator_item_for_item_and_stamp_for_stamp() {
 #[tokio::test(start_paused = true)]
 async fn the_clock_starts_at_the_first_poll_not_at_construction() {
     let start = Instant::now();
-    let mut paced = pin!(Paced::new(["late"], GAP));
+    let mut paced = pin!(Paced::new(["late"], GAP).unwrap());
     tokio::time::sleep(Duration::from_secs(1)).await;
     assert_eq!(paced.next().await, Some("late"));
     assert_eq!(start.elapsed(), Duration::from_secs(1) + GAP);
@@ -49,7 +43,7 @@ async fn the_clock_starts_at_the_first_poll_not_at_construction() {
 #[tokio::test(start_paused = true)]
 async fn an_empty_source_ends_at_once() {
     let start = Instant::now();
-    let mut paced = pin!(Paced::new(Vec::<u8>::new(), GAP));
+    let mut paced = pin!(Paced::new(Vec::<u8>::new(), GAP).unwrap());
     assert!(paced.is_terminated());
     assert_eq!(paced.next().await, None);
     assert_eq!(start.elapsed(), Duration::ZERO);
@@ -57,7 +51,7 @@ async fn an_empty_source_ends_at_once() {
 
 #[tokio::test(start_paused = true)]
 async fn size_hint_counts_down_and_the_stream_is_fused() {
-    let mut paced = pin!(Paced::new([1, 2], GAP));
+    let mut paced = pin!(Paced::new([1, 2], GAP).unwrap());
     assert_eq!(paced.size_hint(), (2, Some(2)));
     assert_eq!(paced.next().await, Some(1));
     assert_eq!(paced.size_hint(), (1, Some(1)));
@@ -70,8 +64,8 @@ async fn size_hint_counts_down_and_the_stream_is_fused() {
 
 #[test]
 fn pending_until_the_gap_then_ready_and_the_task_is_woken() {
-    paused_runtime().block_on(async {
-        let mut paced = tokio_test::task::spawn(Paced::new(["x"], GAP));
+    testing::paused_runtime().block_on(async {
+        let mut paced = tokio_test::task::spawn(Paced::new(["x"], GAP).unwrap());
         assert_pending!(paced.poll_next());
         tokio::time::advance(GAP / 2).await;
         assert_pending!(paced.poll_next());
@@ -90,7 +84,7 @@ fn pending_until_the_gap_then_ready_and_the_task_is_woken() {
 async fn fused_is_honest_for_a_source_whose_length_is_unknown() {
     // A filtered iterator cannot say how many items remain: the stream may only claim to be
     // terminated once it has found (and returned) the end, and then must keep saying so.
-    let mut odd = pin!(Paced::new((1..=4).filter(|n| n % 2 == 1), GAP));
+    let mut odd = pin!(Paced::new((1..=4).filter(|n| n % 2 == 1), GAP).unwrap());
     assert!(!odd.is_terminated());
     assert_eq!(odd.next().await, Some(1));
     assert_eq!(odd.next().await, Some(3));
@@ -104,4 +98,25 @@ async fn fused_is_honest_for_a_source_whose_length_is_unknown() {
     );
     assert!(odd.is_terminated());
     assert_eq!(odd.next().await, None);
+}
+
+// Before, `Duration::MAX` was accepted and the first item never came (tokio's timer turns a
+// deadline past its range into "never"); zero is "no wait".
+#[tokio::test(start_paused = true)]
+async fn a_gap_of_duration_max_is_too_long_and_zero_does_not_wait() {
+    assert_eq!(
+        Paced::new([1], Duration::MAX).err(),
+        Some(ConfigError::TooLong {
+            name: "gap",
+            value: Duration::MAX,
+            max: MAX_DURATION,
+        })
+    );
+    let start = Instant::now();
+    let all: Vec<u8> = Paced::new([1, 2, 3], Duration::ZERO)
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(all, [1, 2, 3]);
+    assert_eq!(start.elapsed(), Duration::ZERO);
 }

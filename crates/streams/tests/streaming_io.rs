@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
+use basics::ConfigError;
+use basics::config::MAX_CAPACITY;
 use bytes::Bytes;
 use futures::StreamExt;
-use streams::{ZeroCapacity, body_chunks, copy_body};
+use streams::{body_chunks, copy_body};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 
 /// Counts the bytes held between a reader and a writer: read minus written, and its peak.
@@ -189,12 +191,35 @@ async fn pieces_never_exceed_the_capacity_and_rejoin_into_the_body() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_capacity_of_zero_is_a_typed_error() {
-    assert_eq!(body_chunks(&b"body"[..], 0).err(), Some(ZeroCapacity));
+async fn a_capacity_of_zero_is_a_config_error() {
     assert_eq!(
-        ZeroCapacity.to_string(),
-        "chunk capacity must be at least 1 byte"
+        body_chunks(&b"body"[..], 0).err(),
+        Some(ConfigError::Zero { name: "capacity" })
     );
+    assert_eq!(
+        ConfigError::Zero { name: "capacity" }.to_string(),
+        "capacity must not be zero"
+    );
+}
+
+// Before, `ReaderStream::with_capacity(reader, usize::MAX)` panicked allocating its buffer
+// ("capacity overflow").
+#[tokio::test(start_paused = true)]
+async fn a_huge_capacity_is_too_large_not_a_panic() {
+    assert_eq!(
+        body_chunks(&b"body"[..], usize::MAX).err(),
+        Some(ConfigError::TooLarge {
+            name: "capacity",
+            value: usize::MAX,
+            max: MAX_CAPACITY,
+        })
+    );
+    let pieces: Vec<Bytes> = body_chunks(&b"body"[..], MAX_CAPACITY)
+        .unwrap()
+        .map(|piece| piece.expect("a slice never fails"))
+        .collect()
+        .await;
+    assert_eq!(pieces, [Bytes::from_static(b"body")]);
 }
 
 #[tokio::test(start_paused = true)]

@@ -4,14 +4,13 @@
 
 use std::time::Duration;
 
+use basics::ConfigError;
+use basics::config::MAX_DURATION;
 use futures::{Stream, StreamExt};
 use proptest::prelude::*;
-use streams::{Stalled, ThrottleError, throttle, until_stalled};
+use streams::{MAX_RATE, Stalled, throttle, until_stalled};
+use testing::ms;
 use tokio::time::{Instant, sleep};
-
-fn ms(n: u64) -> Duration {
-    Duration::from_millis(n)
-}
 
 fn arrivals(gaps: Vec<u64>) -> impl Stream<Item = usize> {
     futures::stream::iter(gaps.into_iter().enumerate()).then(|(index, gap)| async move {
@@ -97,16 +96,67 @@ async fn a_source_that_never_yields_is_stalled_from_the_first_poll() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_rate_or_timeout_of_zero_is_a_typed_error() {
+async fn a_rate_or_timeout_of_zero_is_a_config_error() {
     let source = || futures::stream::iter([1]);
-    assert_eq!(throttle(source(), 0).err(), Some(ThrottleError::ZeroRate));
     assert_eq!(
-        until_stalled(source(), Duration::ZERO).err(),
-        Some(ThrottleError::ZeroTimeout)
+        throttle(source(), 0).err(),
+        Some(ConfigError::Zero { name: "per_second" })
     );
     assert_eq!(
-        ThrottleError::ZeroRate.to_string(),
-        "rate must be at least 1 item a second"
+        until_stalled(source(), Duration::ZERO).err(),
+        Some(ConfigError::Zero { name: "limit" })
+    );
+    assert_eq!(
+        ConfigError::Zero { name: "per_second" }.to_string(),
+        "per_second must not be zero"
+    );
+}
+
+// Before, a rate past 10^9 a second made a period of 0 ns: the throttle let everything through.
+#[tokio::test(start_paused = true)]
+async fn a_rate_the_timer_cannot_keep_is_too_large() {
+    let source = || futures::stream::iter([1]);
+    for rate in [MAX_RATE + 1, usize::MAX] {
+        assert_eq!(
+            throttle(source(), rate).err(),
+            Some(ConfigError::TooLarge {
+                name: "per_second",
+                value: rate,
+                max: MAX_RATE,
+            })
+        );
+    }
+    let at = stamps(throttle(futures::stream::iter(0..3), MAX_RATE).unwrap()).await;
+    assert_eq!(at, [0, 1, 2], "one a millisecond, the timer's finest step");
+}
+
+// Issue 10, item 9: tokio-stream's `timeout` adds the limit to the current instant, so
+// `Duration::MAX` panicked at the first poll ("overflow when adding duration to instant").
+#[tokio::test(start_paused = true)]
+async fn a_timeout_of_duration_max_is_too_long_not_a_panic_at_the_first_poll() {
+    assert_eq!(
+        until_stalled(futures::stream::iter([1]), Duration::MAX).err(),
+        Some(ConfigError::TooLong {
+            name: "limit",
+            value: Duration::MAX,
+            max: MAX_DURATION,
+        })
+    );
+    let start = Instant::now();
+    let items: Vec<Result<u8, Stalled>> = until_stalled(futures::stream::pending(), MAX_DURATION)
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(
+        items,
+        [Err(Stalled {
+            limit: MAX_DURATION
+        })]
+    );
+    assert_eq!(
+        start.elapsed(),
+        MAX_DURATION,
+        "the longest limit still fires"
     );
 }
 
@@ -114,15 +164,11 @@ proptest! {
     #[test]
     fn no_two_items_pass_closer_than_the_period_and_none_is_lost(
         gaps in proptest::collection::vec(0u64..400, 0..30),
-        per_second in 1u32..20,
+        per_second in 1usize..20,
     ) {
         let count = gaps.len();
-        let period = 1_000 / u64::from(per_second);
-        let at: Vec<u64> = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a paused runtime builds")
+        let period = 1_000 / per_second as u64;
+        let at: Vec<u64> = testing::paused_runtime()
             // `throttle` makes its timer at once, so it is called inside the runtime.
             .block_on(async { stamps(throttle(arrivals(gaps), per_second).unwrap()).await });
         prop_assert_eq!(at.len(), count);
