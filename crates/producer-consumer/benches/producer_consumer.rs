@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use producer_consumer::bounded_queue;
-use producer_consumer::worker_pool::{self, PoolConfig};
+use producer_consumer::worker_pool::{self, WorkerPoolConfig};
 use testing::bench::{Report, Value, best_of};
 use tokio::runtime::Runtime;
 use tokio::sync::{Mutex, mpsc};
@@ -163,7 +163,7 @@ async fn hand_pool(items: u64, producers: u64, workers: u64) -> u64 {
 }
 
 async fn crate_pool(items: u64, producers: u64, workers: u64) -> u64 {
-    let config = PoolConfig {
+    let config = WorkerPoolConfig {
         workers: usize::try_from(workers).expect("few workers"),
         capacity: CAPACITY,
     };

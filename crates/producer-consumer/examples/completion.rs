@@ -45,7 +45,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
             }
         }
     };
-    let done = completion::run_to_completion(4, producers, 3, consume).await?;
+    let done = completion::run_to_completion(4, producers, 3, consume)?.await?;
     t.line(format!(
         "all producers and consumers returned: {} items, per consumer {:?}",
         done.total(),

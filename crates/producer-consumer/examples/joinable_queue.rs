@@ -1,7 +1,8 @@
 //! Joinable queue: 8 jobs and 3 consumers; job 3 fails with an error and job 6 panics its
 //! consumer mid-item. `join` still returns, because a job's "done" is a guard that fires on drop.
-//! The panic is deliberate: instead of the default panic report and backtrace, stderr gets a
-//! one-line note about it; the transcript is stdout.
+//! Then a second queue whose only consumer panics with jobs still queued: `join` reports them
+//! unfinished instead of waiting forever. The panics are deliberate and silenced
+//! (`testing::QuietPanics`); the transcript says what happened.
 //!
 //! Run: `cargo run --example joinable_queue`
 //!
@@ -10,22 +11,21 @@
 //! [+0.000s] put 8 jobs
 //! ...
 //! [+0.300s] join returned: 6 done, 2 failed, 0 unfinished
+//! ...
 //! ```
 
 use std::time::Duration;
 
-use producer_consumer::joinable_queue::JoinableQueue;
-use testing::Transcript;
+use producer_consumer::joinable_queue::{Consumer, JoinableQueue};
+use testing::{QuietPanics, Transcript};
 use tokio::task::JoinSet;
 use tokio::time::sleep;
 
-/// The message of job 6's panic in `consumer`, which the panic hook set in `main` recognises.
-const DELIBERATE: &str = "job 6 brings its consumer down";
-
 // ANCHOR: consumer
-async fn consumer(t: Transcript, name: &'static str, queue: JoinableQueue<u32>) {
-    while let Some(job) = queue.get().await {
-        let span = t.span(format!("{name} job {}", *job));
+async fn consumer(t: Transcript, name: &'static str, jobs: Consumer<u32>) {
+    while let Some(job) = jobs.get().await {
+        // A task span: if this consumer is cancelled mid-job, the span ends with `!`.
+        let span = t.task_span(format!("{name} job {}", *job));
         sleep(Duration::from_millis(100)).await;
         match *job {
             3 => {
@@ -42,30 +42,16 @@ async fn consumer(t: Transcript, name: &'static str, queue: JoinableQueue<u32>) 
             }
             id => t.line(format!("{name}: job {id} done")),
         }
+        span.end();
         job.done();
     }
 }
 // ANCHOR_END: consumer
 
 fn main() -> anyhow::Result<()> {
-    note_deliberate_panic();
+    // The consumers' panics are part of the lesson: no panic message or backtrace on stderr.
+    let _quiet = QuietPanics::new();
     testing::run_example(run)
-}
-
-/// Reports job 6's planned panic as a one-line note on stderr, so that a reader running the
-/// example is not alarmed by a panic message and backtrace; any other panic is reported as usual.
-fn note_deliberate_panic() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        // A `panic!` with a plain string literal carries a `&'static str`.
-        if info.payload().downcast_ref::<&str>() == Some(&DELIBERATE) {
-            eprintln!(
-                "note: a consumer panicked on purpose (\"{DELIBERATE}\"); its guard counts job 6 as failed"
-            );
-        } else {
-            default(info);
-        }
-    }));
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
@@ -77,9 +63,9 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     t.line("put 8 jobs");
     let mut consumers = JoinSet::new();
     for name in ["c1", "c2", "c3"] {
-        consumers.spawn(consumer(t.clone(), name, queue.clone()));
+        consumers.spawn(consumer(t.clone(), name, queue.consumer()));
     }
-    queue.join().await;
+    queue.join().await?;
     let counts = queue.counts();
     t.line(format!(
         "join returned: {} done, {} failed, {} unfinished",
@@ -98,5 +84,24 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     ));
     // ANCHOR_END: main
     t.print_timeline();
+
+    t.raw("");
+    t.raw("no consumer left: the only consumer panics with jobs still queued");
+    let t = Transcript::to_stdout();
+    // ANCHOR: no_consumer_left
+    let queue = JoinableQueue::new(10)?;
+    for id in 5..=8 {
+        queue.put(id).await?;
+    }
+    t.line("put jobs 5 to 8");
+    let only = tokio::spawn(consumer(t.clone(), "c1", queue.consumer()));
+    match queue.join().await {
+        Ok(()) => t.line("join returned: every job finished"),
+        // The consumer's handle was dropped while it unwound: nobody can finish jobs 7 and 8.
+        Err(error) => t.line(format!("join returned: {error}")),
+    }
+    let crashed = only.await.is_err_and(|error| error.is_panic());
+    t.line(format!("the consumer panicked: {crashed}"));
+    // ANCHOR_END: no_consumer_left
     Ok(())
 }

@@ -51,10 +51,12 @@ fn main() -> anyhow::Result<()> {
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     // A power of two: tokio's broadcast rounds any other capacity up (3 would keep 4 too).
-    let publisher = pub_sub::channel(4)?;
+    let (publisher, first) = pub_sub::channel(4)?;
     let mut subscribers = JoinSet::new();
+    let mut first = Some(first);
     for (name, work) in [("fast-1", 10), ("fast-2", 50), ("slow", 350)] {
-        let rx = publisher.subscribe();
+        // The channel's own subscriber first, then one more per name.
+        let rx = first.take().unwrap_or_else(|| publisher.subscribe());
         subscribers.spawn(subscriber(t.clone(), name, rx, Duration::from_millis(work)));
     }
     for price in 100..110 {

@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use producer_consumer::worker_pool::{self, PoolConfig, WorkerPool};
+use producer_consumer::worker_pool::{self, WorkerPool, WorkerPoolConfig};
 use testing::Transcript;
 use tokio::time::sleep;
 
@@ -45,7 +45,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let config = PoolConfig {
+    let config = WorkerPoolConfig {
         workers: 3,
         capacity: 4,
     };

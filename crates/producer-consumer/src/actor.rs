@@ -32,6 +32,16 @@
 //!   reply then fails and is ignored, but the command has been applied.
 //!
 //! # Pitfalls
+//! - A panic in a command handler costs everything: it unwinds the actor's task, which drops
+//!   the whole state and the queued commands with it. Every caller waiting for a reply, and
+//!   every later call on any key, gets [`ActorStopped`]; the `JoinHandle` gives a `JoinError`
+//!   instead of the final state. Contain it by making handlers unable to panic: an operation
+//!   that can fail on one input (here `i64` overflow, checked with `checked_add`) replies with
+//!   an error to that caller ([`AddError::Overflow`]) and leaves the state as it was, so the
+//!   actor and its other keys live on (`an_overflowing_add_is_refused_and_the_actor_lives_on`
+//!   in `tests/actor.rs`). Catching the panic per command (`catch_unwind`) would keep the task
+//!   alive but may keep a half-updated state; restarting a new actor loses the state unless it
+//!   is stored elsewhere.
 //! - An actor awaiting a reply from itself (a command handler calling its own handle) deadlocks;
 //!   keep handlers synchronous, or spawn.
 //! - Holding a handle in the actor's own state keeps it alive forever.
@@ -45,19 +55,36 @@ use std::fmt;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::bounded_queue::ZeroCapacity;
+use basics::config::{self, ConfigError};
 
 /// The actor is gone: its task panicked, or its runtime shut down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("the actor has stopped")]
 pub struct ActorStopped;
 
+/// Why [`Counters::add`] did not add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AddError {
+    /// The new count would not fit in an `i64`; the counter keeps its value and the actor
+    /// goes on.
+    #[error("adding {delta} to {count} overflows; the counter is unchanged")]
+    Overflow {
+        /// The counter's value, unchanged.
+        count: i64,
+        /// The delta that was refused.
+        delta: i64,
+    },
+    /// The actor is gone.
+    #[error(transparent)]
+    Stopped(#[from] ActorStopped),
+}
+
 /// The commands the actor understands; each carries where to send its reply.
 enum Command {
     Add {
         key: String,
         delta: i64,
-        reply: oneshot::Sender<i64>,
+        reply: oneshot::Sender<Result<i64, AddError>>,
     },
     Get {
         key: String,
@@ -66,7 +93,10 @@ enum Command {
 }
 
 /// A handle to a counters actor; clones talk to the same actor. See the [module docs](self).
+///
+/// Dropping the last handle stops the actor: its queue ends and it returns its final state.
 #[derive(Clone)]
+#[must_use = "dropping the last handle stops the actor"]
 pub struct Counters {
     commands: mpsc::Sender<Command>,
 }
@@ -76,8 +106,12 @@ impl Counters {
     /// Spawns the actor with a command queue of `capacity` and returns a handle, plus the task
     /// that returns the final counts once every handle is dropped.
     ///
+    /// The queue is tokio's `mpsc`, which allocates as commands arrive (in blocks of 32), so a
+    /// large `capacity` costs no memory up front.
+    ///
     /// # Errors
-    /// [`ZeroCapacity`] when `capacity` is 0.
+    /// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past
+    /// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) (2^20).
     ///
     /// # Panics
     /// When called outside a tokio runtime (it spawns the actor).
@@ -97,12 +131,11 @@ impl Counters {
     /// # Ok(())
     /// # }
     /// ```
+    #[track_caller]
     pub fn spawn(
         capacity: usize,
-    ) -> Result<(Counters, JoinHandle<BTreeMap<String, i64>>), ZeroCapacity> {
-        if capacity == 0 {
-            return Err(ZeroCapacity);
-        }
+    ) -> Result<(Counters, JoinHandle<BTreeMap<String, i64>>), ConfigError> {
+        let capacity = config::count("capacity", capacity)?;
         let (commands, mut inbox) = mpsc::channel(capacity);
         let actor = tokio::spawn(async move {
             let mut counts = BTreeMap::new();
@@ -110,10 +143,20 @@ impl Counters {
             while let Some(command) = inbox.recv().await {
                 match command {
                     Command::Add { key, delta, reply } => {
-                        let count = counts.entry(key).or_insert(0);
-                        *count += delta;
+                        let count: &mut i64 = counts.entry(key).or_insert(0);
+                        // Checked: a panic here would end the actor and lose every key's count.
+                        let added = match count.checked_add(delta) {
+                            Some(sum) => {
+                                *count = sum;
+                                Ok(sum)
+                            }
+                            None => Err(AddError::Overflow {
+                                count: *count,
+                                delta,
+                            }),
+                        };
                         // The caller may have given up waiting; the add stands either way.
-                        let _ = reply.send(*count);
+                        let _ = reply.send(added);
                     }
                     Command::Get { key, reply } => {
                         let _ = reply.send(counts.get(&key).copied());
@@ -130,12 +173,13 @@ impl Counters {
     /// Adds `delta` to the counter `key` (from 0) and returns the new count.
     ///
     /// # Errors
-    /// [`ActorStopped`] when the actor is gone.
+    /// [`AddError::Overflow`] when the sum does not fit in an `i64` (the counter is unchanged),
+    /// [`AddError::Stopped`] when the actor is gone.
     ///
     /// # Cancel safety
     /// Not cancel safe: dropped after the command was queued, the add still happens but its
     /// result is lost.
-    pub async fn add(&self, key: &str, delta: i64) -> Result<i64, ActorStopped> {
+    pub async fn add(&self, key: &str, delta: i64) -> Result<i64, AddError> {
         let (reply, answer) = oneshot::channel();
         let command = Command::Add {
             key: key.to_owned(),
@@ -146,7 +190,7 @@ impl Counters {
             .send(command)
             .await
             .map_err(|_| ActorStopped)?;
-        answer.await.map_err(|_| ActorStopped)
+        answer.await.map_err(|_| ActorStopped)?
     }
     // ANCHOR_END: add
 

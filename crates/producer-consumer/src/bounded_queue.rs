@@ -29,8 +29,12 @@
 //! - The end of the stream is a state of the channel, not a value in it: when the last [`Sender`]
 //!   drops, every consumer, however many, reads the queued items and then `None`. The Python
 //!   rendition's "one `None` per producer" leaves the third of three consumers waiting forever.
-//! - Capacity 0 is a typed error ([`ZeroCapacity`]); `asyncio.Queue(0)` means unbounded and
-//!   `tokio::sync::mpsc::channel(0)` panics.
+//! - Capacity 0, or one past [`MAX_CAPACITY`], is a [`ConfigError`] from [`channel`];
+//!   `asyncio.Queue(0)` means unbounded and `tokio::sync::mpsc::channel(0)` panics.
+//! - The queue's memory is allocated when it is created, not as it fills: `async-channel`'s
+//!   bounded queue is a ring of `capacity` slots of `size_of::<T>() + 8` bytes each (the item
+//!   and a stamp), so `channel::<u64>(MAX_CAPACITY)` takes 16 MiB at once. tokio's `mpsc`
+//!   allocates as items arrive instead.
 //! - Cancellation is a drop: a `send` dropped before it finished did not enqueue its item, and a
 //!   `recv` dropped before it finished took nothing out.
 //!
@@ -47,10 +51,9 @@
 
 use std::fmt;
 
-/// The error for a capacity of 0: a queue that holds nothing would block every producer forever.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("capacity must be at least 1")]
-pub struct ZeroCapacity;
+#[cfg(doc)]
+use basics::config::MAX_CAPACITY;
+use basics::config::{self, ConfigError};
 
 /// The error [`Sender::send`] returns when every [`Receiver`] is gone; it gives the item back.
 #[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -67,8 +70,11 @@ impl<T> fmt::Debug for Closed<T> {
 // ANCHOR: channel
 /// Creates a queue of at most `capacity` items shared by any number of producers and consumers.
 ///
+/// The queue allocates all its slots now: `capacity × (size_of::<T>() + 8)` bytes.
+///
 /// # Errors
-/// [`ZeroCapacity`] when `capacity` is 0.
+/// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past
+/// [`MAX_CAPACITY`] (2^20).
 ///
 /// # Examples
 /// ```
@@ -85,10 +91,8 @@ impl<T> fmt::Debug for Closed<T> {
 /// # Ok(())
 /// # }
 /// ```
-pub fn channel<T>(capacity: usize) -> Result<(Sender<T>, Receiver<T>), ZeroCapacity> {
-    if capacity == 0 {
-        return Err(ZeroCapacity);
-    }
+pub fn channel<T>(capacity: usize) -> Result<(Sender<T>, Receiver<T>), ConfigError> {
+    let capacity = config::count("capacity", capacity)?;
     let (tx, rx) = async_channel::bounded(capacity);
     Ok((Sender { inner: tx }, Receiver { inner: rx }))
 }
@@ -138,6 +142,12 @@ impl<T> Sender<T> {
         self.inner
             .send_blocking(item)
             .map_err(|error| Closed(error.0))
+    }
+
+    /// Stops the queue at once, as [`Receiver::close`] does: senders get [`Closed`] from now
+    /// on, consumers still drain what is queued. Returns `false` when it was already closed.
+    pub fn close(&self) -> bool {
+        self.inner.close()
     }
 
     /// The number of items waiting in the queue.

@@ -1,5 +1,6 @@
 //! Joinable queue: asyncio's `task_done` / `join`, with a `join` that cannot hang when a consumer
-//! fails or panics mid-item, because an item's "done" is a guard that fires on drop.
+//! fails or panics: an item's "done" is a guard that fires on drop, and `join` knows when no
+//! consumer is left to finish the items still queued.
 //!
 //! # Python
 //! ```python
@@ -13,15 +14,24 @@
 //! ```
 //!
 //! # Rust
-//! [`JoinableQueue::get`] hands out a [`Task`]: the item plus a guard. Calling
-//! [`Task::done`] counts it done; dropping it any other way (an early `return`, a `?`, a panic
-//! unwinding, the consumer's task being aborted or its future dropped) counts it failed. Either
-//! way the item is finished, so [`JoinableQueue::join`] returns once every item that was put is
-//! finished, and [`JoinableQueue::counts`] says how many failed.
+//! Producers hold the [`JoinableQueue`]; each consumer holds a [`Consumer`] made by
+//! [`JoinableQueue::consumer`]. [`Consumer::get`] hands out a [`Task`]: the item plus a guard.
+//! Calling [`Task::done`] counts it done; dropping it any other way (an early `return`, a `?`, a
+//! panic unwinding, the consumer's task being aborted or its future dropped) counts it failed.
+//! Either way the item is finished, so [`JoinableQueue::join`] returns `Ok` once every item that
+//! was put is finished, and [`JoinableQueue::counts`] says how many failed.
+//!
+//! Consumers are counted: every [`Consumer`] handle and every [`Task`] in hand is one. When the
+//! last of them is dropped (the consumers returned, panicked or were aborted) while items are
+//! still queued, nobody is left to finish them: `join` returns [`NoConsumerLeft`] with the
+//! number of unfinished items instead of waiting for them.
 //!
 //! # Differences
 //! - `task_done()` is a call the consumer must remember on every path; here the guard's `Drop`
 //!   runs on every path, including unwinding and cancellation.
+//! - asyncio's `join` waits forever for queued items once every consumer has died; here it
+//!   returns [`NoConsumerLeft`]. Python 3.13's `Queue.shutdown(immediate=True)` releases `join`
+//!   too, but someone has to call it; the count of consumer handles needs no call.
 //! - `join` does not close the queue; [`JoinableQueue::close`] does (gets drain, then return
 //!   `None`), which is how consumers stop without being cancelled.
 //!
@@ -29,8 +39,12 @@
 //! - A consumer that fails and never marks its item done (★ defect 9): see
 //!   `join_returns_when_a_consumer_fails_mid_item` and `join_returns_when_a_consumer_panics_mid_item`
 //!   in `tests/joinable_queue.rs`.
-//! - `join` also waits for queued items: if every consumer has exited, queued items are never
-//!   finished. Keep consumers alive until `join` returns, or bound the wait with a timeout.
+//! - Create the consumers before calling `join`: with items put and no [`Consumer`] yet, `join`
+//!   returns [`NoConsumerLeft`] at once.
+//! - `put` on a full queue still waits when no consumer is left (the queue itself holds the
+//!   receiving end, so that new consumers can be made); `join` is what tells you nobody is.
+//! - The queue allocates its `capacity` slots when it is created (`size_of::<T>() + 8` bytes
+//!   each, see [`bounded_queue`](crate::bounded_queue)).
 //!
 //! # See also
 //! [`completion`](crate::completion) ends a queue by dropping its senders, which needs no
@@ -40,9 +54,10 @@ use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
+use basics::config::{self, ConfigError};
 use tokio::sync::watch;
 
-use crate::bounded_queue::{Closed, ZeroCapacity};
+use crate::bounded_queue::Closed;
 
 /// How many items a [`JoinableQueue`] has seen finish, and how many are not finished yet.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,19 +70,39 @@ pub struct Counts {
     pub failed: usize,
 }
 
+/// Why [`JoinableQueue::join`] returned before every item was finished: no consumer is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("no consumer is left and {unfinished} items are unfinished")]
+pub struct NoConsumerLeft {
+    /// Items put and never finished: still queued when the last consumer went away.
+    pub unfinished: usize,
+}
+
+/// What every handle shares: the counts, and how many consumers could still finish an item.
+#[derive(Debug, Default)]
+struct State {
+    counts: Counts,
+    // Live `Consumer` handles plus `Task`s in hand: an item can be finished only while one is.
+    consumers: usize,
+}
+
+type Shared = Arc<watch::Sender<State>>;
+
 /// A bounded queue that counts unfinished items, like `asyncio.Queue` with `task_done` / `join`.
-/// Clones share one queue.
+/// Clones share one queue; consumers take items through a [`Consumer`].
 pub struct JoinableQueue<T> {
     tx: async_channel::Sender<T>,
     rx: async_channel::Receiver<T>,
-    counts: Arc<watch::Sender<Counts>>,
+    shared: Shared,
 }
 
 impl<T> JoinableQueue<T> {
-    /// A queue of at most `capacity` waiting items.
+    /// A queue of at most `capacity` waiting items. Its slots are allocated now:
+    /// `capacity × (size_of::<T>() + 8)` bytes.
     ///
     /// # Errors
-    /// [`ZeroCapacity`] when `capacity` is 0.
+    /// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past
+    /// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) (2^20).
     ///
     /// # Examples
     /// ```
@@ -78,7 +113,7 @@ impl<T> JoinableQueue<T> {
     /// let queue = JoinableQueue::new(4)?;
     /// queue.put("a").await?;
     /// queue.put("b").await?;
-    /// let consumer = queue.clone();
+    /// let consumer = queue.consumer();
     /// tokio::spawn(async move {
     ///     while let Some(task) = consumer.get().await {
     ///         if *task == "b" {
@@ -87,22 +122,26 @@ impl<T> JoinableQueue<T> {
     ///         task.done();
     ///     }
     /// });
-    /// queue.join().await; // returns: nothing is left unfinished
+    /// queue.join().await?; // returns: nothing is left unfinished
     /// assert_eq!(queue.counts().done, 1);
     /// assert_eq!(queue.counts().failed, 1);
     /// # Ok(())
     /// # }
     /// ```
-    pub fn new(capacity: usize) -> Result<JoinableQueue<T>, ZeroCapacity> {
-        if capacity == 0 {
-            return Err(ZeroCapacity);
-        }
+    pub fn new(capacity: usize) -> Result<JoinableQueue<T>, ConfigError> {
+        let capacity = config::count("capacity", capacity)?;
         let (tx, rx) = async_channel::bounded(capacity);
         Ok(JoinableQueue {
             tx,
             rx,
-            counts: Arc::new(watch::Sender::new(Counts::default())),
+            shared: Arc::new(watch::Sender::new(State::default())),
         })
+    }
+
+    /// A new consumer of this queue. While it (or a [`Task`] it handed out) lives, `join` waits
+    /// for queued items instead of reporting [`NoConsumerLeft`].
+    pub fn consumer(&self) -> Consumer<T> {
+        Consumer::new(self.rx.clone(), Arc::clone(&self.shared))
     }
 
     // ANCHOR: put
@@ -116,9 +155,10 @@ impl<T> JoinableQueue<T> {
     pub async fn put(&self, item: T) -> Result<(), Closed<T>> {
         // Count the item before it becomes visible, so that a consumer finishing it at once
         // can never take the count below zero or let `join` return early.
-        self.counts.send_modify(|counts| counts.unfinished += 1);
+        self.shared
+            .send_modify(|state| state.counts.unfinished += 1);
         let uncount = Uncount {
-            counts: &self.counts,
+            shared: &self.shared,
         };
         self.tx.send(item).await.map_err(|error| Closed(error.0))?;
         std::mem::forget(uncount);
@@ -126,43 +166,39 @@ impl<T> JoinableQueue<T> {
     }
     // ANCHOR_END: put
 
-    /// Takes the next item as a [`Task`], waiting while the queue is empty; `None` once the queue
-    /// is [closed](JoinableQueue::close) and drained.
-    ///
-    /// # Cancel safety
-    /// Cancel safe: an item is taken out only when the future completes.
-    pub async fn get(&self) -> Option<Task<T>> {
-        let item = self.rx.recv().await.ok()?;
-        Some(Task {
-            item,
-            guard: DoneGuard {
-                counts: Arc::clone(&self.counts),
-                finished: false,
-            },
-        })
-    }
-
     // ANCHOR: join
-    /// Waits until every item put so far is finished: marked done, or failed.
+    /// Waits until every item put so far is finished (marked done, or failed), or until no
+    /// consumer is left to finish the rest.
+    ///
+    /// # Errors
+    /// [`NoConsumerLeft`] with the number of unfinished items when every [`Consumer`] and every
+    /// [`Task`] has been dropped while items are still queued: nothing could ever finish them.
     ///
     /// # Cancel safety
     /// Cancel safe: it only watches the counts.
-    pub async fn join(&self) {
-        let mut counts = self.counts.subscribe();
-        // `wait_for` fails only when the sender is gone; this queue holds it.
-        let _ = counts.wait_for(|counts| counts.unfinished == 0).await;
+    pub async fn join(&self) -> Result<(), NoConsumerLeft> {
+        let mut state = self.shared.subscribe();
+        // `wait_for` fails only when the sender is gone, and this queue holds it.
+        let state = state
+            .wait_for(|state| state.counts.unfinished == 0 || state.consumers == 0)
+            .await
+            .expect("the queue holds the sender");
+        match state.counts.unfinished {
+            0 => Ok(()),
+            unfinished => Err(NoConsumerLeft { unfinished }),
+        }
     }
     // ANCHOR_END: join
 
-    /// Stops new puts; consumers drain what is queued and then get `None`. Returns `false` when
-    /// it was already closed.
+    /// Stops new puts at once; consumers drain what is queued and then get `None`. Returns
+    /// `false` when it was already closed.
     pub fn close(&self) -> bool {
         self.tx.close()
     }
 
     /// The counts now.
     pub fn counts(&self) -> Counts {
-        *self.counts.borrow()
+        self.shared.borrow().counts
     }
 }
 
@@ -171,7 +207,7 @@ impl<T> Clone for JoinableQueue<T> {
         JoinableQueue {
             tx: self.tx.clone(),
             rx: self.rx.clone(),
-            counts: Arc::clone(&self.counts),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -187,12 +223,66 @@ impl<T> fmt::Debug for JoinableQueue<T> {
 
 /// Takes back the count of a `put` that did not enqueue its item (closed, or cancelled).
 struct Uncount<'a> {
-    counts: &'a watch::Sender<Counts>,
+    shared: &'a Shared,
 }
 
 impl Drop for Uncount<'_> {
     fn drop(&mut self) {
-        self.counts.send_modify(|counts| counts.unfinished -= 1);
+        self.shared
+            .send_modify(|state| state.counts.unfinished -= 1);
+    }
+}
+
+/// The taking end of a [`JoinableQueue`], made by [`JoinableQueue::consumer`]. Clones are more
+/// consumers; when the last consumer (and the last [`Task`] in hand) is dropped, `join` stops
+/// waiting for queued items and reports them unfinished.
+pub struct Consumer<T> {
+    rx: async_channel::Receiver<T>,
+    shared: Shared,
+}
+
+impl<T> Consumer<T> {
+    fn new(rx: async_channel::Receiver<T>, shared: Shared) -> Consumer<T> {
+        shared.send_modify(|state| state.consumers += 1);
+        Consumer { rx, shared }
+    }
+
+    /// Takes the next item as a [`Task`], waiting while the queue is empty; `None` once the
+    /// queue is [closed](JoinableQueue::close) and drained.
+    ///
+    /// # Cancel safety
+    /// Cancel safe: an item is taken out only when the future completes.
+    pub async fn get(&self) -> Option<Task<T>> {
+        let item = self.rx.recv().await.ok()?;
+        // This consumer is alive until the guard exists, so the count never touches zero here.
+        self.shared.send_modify(|state| state.consumers += 1);
+        Some(Task {
+            item,
+            guard: DoneGuard {
+                shared: Arc::clone(&self.shared),
+                finished: false,
+            },
+        })
+    }
+}
+
+impl<T> Clone for Consumer<T> {
+    fn clone(&self) -> Self {
+        Consumer::new(self.rx.clone(), Arc::clone(&self.shared))
+    }
+}
+
+impl<T> Drop for Consumer<T> {
+    fn drop(&mut self) {
+        self.shared.send_modify(|state| state.consumers -= 1);
+    }
+}
+
+impl<T> fmt::Debug for Consumer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Consumer")
+            .field("len", &self.rx.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -201,6 +291,7 @@ impl Drop for Uncount<'_> {
 /// when it is processed. Dropped any other way, it counts as failed: either way `join` stops
 /// waiting for it.
 #[derive(Debug)]
+#[must_use = "a task dropped without `done()` counts as failed"]
 pub struct Task<T> {
     item: T,
     guard: DoneGuard,
@@ -221,8 +312,9 @@ impl<T> Task<T> {
 /// The "task done" of one item: [`done`](DoneGuard::done) counts it done, a drop counts it
 /// failed.
 #[derive(Debug)]
+#[must_use = "a guard dropped without `done()` counts its item as failed"]
 pub struct DoneGuard {
-    counts: Arc<watch::Sender<Counts>>,
+    shared: Shared,
     finished: bool,
 }
 
@@ -230,9 +322,10 @@ impl DoneGuard {
     /// Marks the item done.
     pub fn done(mut self) {
         self.finished = true;
-        self.counts.send_modify(|counts| {
-            counts.unfinished -= 1;
-            counts.done += 1;
+        self.shared.send_modify(|state| {
+            state.counts.unfinished -= 1;
+            state.counts.done += 1;
+            state.consumers -= 1;
         });
     }
 }
@@ -242,9 +335,10 @@ impl Drop for DoneGuard {
         // Runs on every path out of a consumer: an early return, a `?`, a panic unwinding, an
         // abort. That is what keeps `join` from waiting forever.
         if !self.finished {
-            self.counts.send_modify(|counts| {
-                counts.unfinished -= 1;
-                counts.failed += 1;
+            self.shared.send_modify(|state| {
+                state.counts.unfinished -= 1;
+                state.counts.failed += 1;
+                state.consumers -= 1;
             });
         }
     }

@@ -8,6 +8,19 @@
 //!
 //! The queue, the worker pool and the bridge are built on `async-channel`, whose receivers clone
 //! (a multi-producer, multi-consumer queue); the rest use tokio's own channels.
+//!
+//! The crate speaks the workspace's one dialect (ARCHITECTURE.md, "The vocabulary"):
+//! - every capacity, worker or consumer count is checked by its constructor and refused as a
+//!   [`basics::ConfigError`] (`Zero`, or `TooLarge` past `basics::config::MAX_CAPACITY`),
+//!   never a panic; where a queue allocates its slots up front, its docs give the cost per slot;
+//! - every `channel` function ([`bounded_queue::channel`], [`pipeline::channel`],
+//!   [`pub_sub::channel`], [`many_consumers::shared_channel`]) returns
+//!   `Result<(sending end, receiving end), ConfigError>`;
+//! - a task or thread that gave no output is a [`basics::task::TaskFailed`], wrapped with context
+//!   where there is some ([`pipeline::PipelineError::Stage`], [`completion::CompletionError`]);
+//! - constructors that start tasks are `spawn` ([`worker_pool::spawn`], [`Counters::spawn`],
+//!   [`spawn_feeder`]); `close(&self) -> bool` stops new work at once; handles whose drop
+//!   stops work are `#[must_use]`.
 #![warn(missing_docs)]
 
 pub mod actor;
@@ -21,7 +34,7 @@ pub mod sync_bridge;
 pub mod worker_pool;
 
 pub use actor::Counters;
-pub use bounded_queue::{Closed, Receiver, Sender, ZeroCapacity, channel};
+pub use bounded_queue::{Closed, Receiver, Sender};
 pub use completion::run_to_completion;
 pub use joinable_queue::JoinableQueue;
 pub use many_consumers::SharedReceiver;

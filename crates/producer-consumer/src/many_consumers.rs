@@ -35,7 +35,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, mpsc};
 
-use crate::bounded_queue::ZeroCapacity;
+use basics::config::{self, ConfigError};
 
 // ANCHOR: shared_receiver
 /// One `tokio::sync::mpsc::Receiver` shared by many consumers. Clones share the receiver; each
@@ -81,10 +81,14 @@ impl<T> fmt::Debug for SharedReceiver<T> {
     }
 }
 
-/// A `tokio::sync::mpsc` channel of `capacity` whose receiver many consumers share.
+/// A `tokio::sync::mpsc` channel of `capacity` whose receiver many consumers share. tokio's
+/// `mpsc` allocates as items arrive (in blocks of 32), so a large `capacity` costs no memory up
+/// front.
 ///
 /// # Errors
-/// [`ZeroCapacity`] when `capacity` is 0 (where `mpsc::channel(0)` would panic).
+/// [`ConfigError::Zero`] when `capacity` is 0 (where `mpsc::channel(0)` would panic),
+/// [`ConfigError::TooLarge`] past [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) (2^20; tokio
+/// panics past `usize::MAX >> 3`).
 ///
 /// # Examples
 /// ```
@@ -117,10 +121,8 @@ impl<T> fmt::Debug for SharedReceiver<T> {
 /// ```
 pub fn shared_channel<T>(
     capacity: usize,
-) -> Result<(mpsc::Sender<T>, SharedReceiver<T>), ZeroCapacity> {
-    if capacity == 0 {
-        return Err(ZeroCapacity);
-    }
+) -> Result<(mpsc::Sender<T>, SharedReceiver<T>), ConfigError> {
+    let capacity = config::count("capacity", capacity)?;
     let (tx, rx) = mpsc::channel(capacity);
     Ok((tx, SharedReceiver::new(rx)))
 }

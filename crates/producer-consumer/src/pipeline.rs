@@ -34,14 +34,12 @@
 //! [`worker_pool`](crate::worker_pool) to run one stage on several workers; `futures`'
 //! `StreamExt::then` for a pipeline on a single task.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 
+use basics::config::{self, ConfigError};
+use basics::task::{IndexedJoinSet, TaskFailed};
 use tokio::sync::mpsc;
-use tokio::task::{Id, JoinSet};
-
-use crate::bounded_queue::ZeroCapacity;
 
 /// Why a [`Pipeline`] stopped before its input ended.
 #[derive(Debug, thiserror::Error)]
@@ -55,23 +53,30 @@ pub enum PipelineError<E> {
         #[source]
         source: E,
     },
-    /// A stage panicked (or its runtime shut down).
+    /// A stage's task panicked or was cancelled (its runtime shut down). The [`TaskFailed`]'s
+    /// index is the stage's position, from 0, in the order the stages were added.
     #[error("stage {stage} did not finish")]
-    Panicked {
+    Stage {
         /// The stage's name.
         stage: &'static str,
+        /// How its task ended, with the panic's payload.
+        #[source]
+        source: TaskFailed,
     },
 }
 
-/// A bounded channel to feed the first stage: `tokio::sync::mpsc::channel` with capacity 0 as an
-/// error instead of a panic.
+/// A bounded channel to feed the first stage: tokio's `mpsc::channel`, whose receiver the stages
+/// take, with a bad capacity refused as a [`ConfigError`] instead of a panic. Like every
+/// `channel` of this crate, it returns the sending and the receiving end.
+///
+/// tokio's `mpsc` allocates as items arrive (in blocks of 32), so a large `capacity` costs no
+/// memory up front.
 ///
 /// # Errors
-/// [`ZeroCapacity`] when `capacity` is 0.
-pub fn channel<T>(capacity: usize) -> Result<(mpsc::Sender<T>, mpsc::Receiver<T>), ZeroCapacity> {
-    if capacity == 0 {
-        return Err(ZeroCapacity);
-    }
+/// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past
+/// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) (2^20).
+pub fn channel<T>(capacity: usize) -> Result<(mpsc::Sender<T>, mpsc::Receiver<T>), ConfigError> {
+    let capacity = config::count("capacity", capacity)?;
     Ok(mpsc::channel(capacity))
 }
 
@@ -99,17 +104,19 @@ pub fn channel<T>(capacity: usize) -> Result<(mpsc::Sender<T>, mpsc::Receiver<T>
 /// # Ok(())
 /// # }
 /// ```
+#[must_use = "dropping the pipeline aborts its stages"]
 pub struct Pipeline<E> {
-    stages: JoinSet<(&'static str, Result<(), E>)>,
-    names: HashMap<Id, &'static str>,
+    stages: IndexedJoinSet<Result<(), E>>,
+    // The stages' names by position: `IndexedJoinSet` gives back each stage's index.
+    names: Vec<&'static str>,
 }
 
 impl<E: Send + 'static> Pipeline<E> {
     /// A pipeline with no stages.
     pub fn new() -> Pipeline<E> {
         Pipeline {
-            stages: JoinSet::new(),
-            names: HashMap::new(),
+            stages: IndexedJoinSet::new(),
+            names: Vec::new(),
         }
     }
 
@@ -120,17 +127,19 @@ impl<E: Send + 'static> Pipeline<E> {
     /// The stage returns when its input ends, when `f` fails, or when the next stage is gone.
     ///
     /// # Errors
-    /// [`ZeroCapacity`] when `capacity` is 0.
+    /// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past
+    /// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY); nothing is spawned then.
     ///
     /// # Panics
     /// When called outside a tokio runtime (it spawns the stage).
+    #[track_caller]
     pub fn stage<A, B, F, Fut>(
         &mut self,
         name: &'static str,
         mut input: mpsc::Receiver<A>,
         capacity: usize,
         mut f: F,
-    ) -> Result<mpsc::Receiver<B>, ZeroCapacity>
+    ) -> Result<mpsc::Receiver<B>, ConfigError>
     where
         A: Send + 'static,
         B: Send + 'static,
@@ -157,6 +166,7 @@ impl<E: Send + 'static> Pipeline<E> {
     ///
     /// # Panics
     /// When called outside a tokio runtime (it spawns the stage).
+    #[track_caller]
     pub fn sink<A, F, Fut>(&mut self, name: &'static str, mut input: mpsc::Receiver<A>, mut f: F)
     where
         A: Send + 'static,
@@ -171,13 +181,19 @@ impl<E: Send + 'static> Pipeline<E> {
         });
     }
 
+    #[track_caller]
     fn spawn(
         &mut self,
         name: &'static str,
         stage: impl Future<Output = Result<(), E>> + Send + 'static,
     ) {
-        let handle = self.stages.spawn(async move { (name, stage.await) });
-        self.names.insert(handle.id(), name);
+        let index = self.stages.spawn(stage);
+        debug_assert_eq!(
+            index,
+            self.names.len(),
+            "stages are numbered in the order added"
+        );
+        self.names.push(name);
     }
 
     // ANCHOR: join
@@ -185,20 +201,25 @@ impl<E: Send + 'static> Pipeline<E> {
     /// input ends, that is the order of the stages.
     ///
     /// # Errors
-    /// The first stage failure or panic; the stages still running are aborted.
+    /// The first stage to fail: [`PipelineError::Failed`] with its error, or
+    /// [`PipelineError::Stage`] when its task panicked or was cancelled. The stages still
+    /// running are aborted.
     ///
     /// # Cancel safety
     /// Dropping the returned future aborts every stage.
     pub async fn join(mut self) -> Result<Vec<&'static str>, PipelineError<E>> {
         let mut finished = Vec::new();
         while let Some(joined) = self.stages.join_next().await {
+            // Returning drops `self.stages`, which aborts the other stages.
             match joined {
-                Ok((stage, Ok(()))) => finished.push(stage),
-                // Returning drops `self.stages`, which aborts the other stages.
-                Ok((stage, Err(source))) => return Err(PipelineError::Failed { stage, source }),
-                Err(error) => {
-                    let stage = self.names.get(&error.id()).copied().unwrap_or("?");
-                    return Err(PipelineError::Panicked { stage });
+                Ok((index, Ok(()))) => finished.push(self.names[index]),
+                Ok((index, Err(source))) => {
+                    let stage = self.names[index];
+                    return Err(PipelineError::Failed { stage, source });
+                }
+                Err(source) => {
+                    let stage = self.names[source.index()];
+                    return Err(PipelineError::Stage { stage, source });
                 }
             }
         }

@@ -12,6 +12,8 @@
 //! ```
 //!
 //! # Rust
+//! [`channel`] returns a [`Publisher`] and a first [`Subscriber`], as every `channel` of this
+//! crate returns its two ends; [`Publisher::subscribe`] makes more.
 //! `tokio::sync::broadcast` keeps one ring of the last `capacity` messages for every subscriber
 //! (tokio rounds the capacity up to a power of two: `channel(3)` keeps 4).
 //! [`Publisher::publish`] never waits: a slow subscriber does not slow the others. When a
@@ -24,6 +26,10 @@
 //!   lagging subscriber learns exactly how much it lost instead of silently skipping it.
 //! - Messages are cloned for every subscriber (`T: Clone`); wrap large ones in `Arc`.
 //! - A subscriber sees only messages published after it subscribed.
+//! - The ring is allocated when the channel is created: one slot per message of the rounded
+//!   capacity, each an `Option<T>` and two counters behind a mutex (over 24 bytes beside the
+//!   message), so a capacity of [`MAX_CAPACITY`] costs tens of MiB at once even for small
+//!   messages.
 //!
 //! # Pitfalls
 //! - Treating `RecvError::Lagged` as the end of the stream (a `while let Ok(..) = rx.recv()`
@@ -35,18 +41,10 @@
 
 use std::fmt;
 
+#[cfg(doc)]
+use basics::config::MAX_CAPACITY;
+use basics::config::{self, ConfigError};
 use tokio::sync::broadcast;
-
-/// Bad input to [`channel`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PubSubError {
-    /// A capacity of 0 would hold no message.
-    #[error("capacity must be at least 1")]
-    ZeroCapacity,
-    /// tokio's broadcast ring holds at most `usize::MAX / 2` messages.
-    #[error("capacity must be at most usize::MAX / 2")]
-    TooLarge,
-}
 
 /// What a [`Subscriber`] receives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,19 +55,20 @@ pub enum Delivery<T> {
     Missed(u64),
 }
 
-/// Creates a publisher whose subscribers each keep up to `capacity` unread messages, rounded up
-/// to a power of two as tokio's `broadcast` does (`channel(3)` keeps 4, `channel(5)` keeps 8).
+/// Creates a publisher and its first subscriber; each subscriber keeps up to `capacity` unread
+/// messages, rounded up to a power of two as tokio's `broadcast` does (`channel(3)` keeps 4,
+/// `channel(5)` keeps 8). The ring of slots is allocated now.
 ///
 /// # Errors
-/// [`PubSubError::ZeroCapacity`] or [`PubSubError::TooLarge`].
+/// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past [`MAX_CAPACITY`]
+/// (2^20).
 ///
 /// # Examples
 /// ```
 /// use producer_consumer::pub_sub::{self, Delivery};
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), producer_consumer::pub_sub::PubSubError> {
-/// let publisher = pub_sub::channel(2)?;
-/// let mut slow = publisher.subscribe();
+/// # async fn main() -> Result<(), basics::ConfigError> {
+/// let (publisher, mut slow) = pub_sub::channel(2)?;
 /// for n in 1..=5 {
 ///     publisher.publish(n);
 /// }
@@ -81,15 +80,10 @@ pub enum Delivery<T> {
 /// # Ok(())
 /// # }
 /// ```
-pub fn channel<T: Clone>(capacity: usize) -> Result<Publisher<T>, PubSubError> {
-    if capacity == 0 {
-        return Err(PubSubError::ZeroCapacity);
-    }
-    if capacity > usize::MAX / 2 {
-        return Err(PubSubError::TooLarge);
-    }
-    let (tx, _) = broadcast::channel(capacity);
-    Ok(Publisher { tx })
+pub fn channel<T: Clone>(capacity: usize) -> Result<(Publisher<T>, Subscriber<T>), ConfigError> {
+    let capacity = config::count("capacity", capacity)?;
+    let (tx, rx) = broadcast::channel(capacity);
+    Ok((Publisher { tx }, Subscriber { rx }))
 }
 
 /// The publishing end; clones publish to the same subscribers.

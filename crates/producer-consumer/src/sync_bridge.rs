@@ -38,26 +38,27 @@
 use std::fmt;
 use std::thread;
 
+use basics::config::ConfigError;
+use basics::task::{PanicPayload, TaskFailed};
+
 use crate::bounded_queue::{self, Receiver, Sender};
 
-/// Why [`spawn_feeder`] or [`Feeder::join`] failed.
+/// Why [`spawn_feeder`] could not start the feeder.
 #[derive(Debug, thiserror::Error)]
-pub enum BridgeError {
-    /// The capacity was 0.
-    #[error("capacity must be at least 1")]
-    ZeroCapacity,
+pub enum FeederSpawnError {
+    /// The capacity was refused.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The operating system refused the thread.
     #[error("could not start the feeder thread")]
-    Spawn(#[source] std::io::Error),
-    /// The feeder thread panicked.
-    #[error("the feeder thread panicked")]
-    Panicked,
+    Thread(#[source] std::io::Error),
 }
 
 /// The feeder thread started by [`spawn_feeder`].
 ///
 /// Dropping it detaches the thread, which still stops by itself: its next send fails once every
 /// [`Receiver`] is gone.
+#[must_use = "dropping the feeder loses its result and any panic"]
 pub struct Feeder<R> {
     thread: thread::JoinHandle<R>,
 }
@@ -66,13 +67,17 @@ pub struct Feeder<R> {
 /// Starts a `std::thread` running `produce` with the sending end of a queue of `capacity`, and
 /// returns the receiving end for async consumers.
 ///
+/// The queue allocates its `capacity` slots now, as [`bounded_queue::channel`] does.
+///
 /// # Errors
-/// [`BridgeError::ZeroCapacity`], or [`BridgeError::Spawn`] when no thread can be started.
+/// [`FeederSpawnError::Config`] when `capacity` is 0 or past
+/// [`MAX_CAPACITY`](basics::config::MAX_CAPACITY), [`FeederSpawnError::Thread`] when no thread
+/// can be started.
 ///
 /// # Examples
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), producer_consumer::sync_bridge::BridgeError> {
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let (feeder, rx) = producer_consumer::sync_bridge::spawn_feeder(2, |tx| {
 ///     let mut sent = 0;
 ///     for n in 1..=5 {
@@ -96,18 +101,18 @@ pub struct Feeder<R> {
 pub fn spawn_feeder<T, R, F>(
     capacity: usize,
     produce: F,
-) -> Result<(Feeder<R>, Receiver<T>), BridgeError>
+) -> Result<(Feeder<R>, Receiver<T>), FeederSpawnError>
 where
     T: Send + 'static,
     R: Send + 'static,
     F: FnOnce(Sender<T>) -> R + Send + 'static,
 {
-    let (tx, rx) = bounded_queue::channel(capacity).map_err(|_| BridgeError::ZeroCapacity)?;
+    let (tx, rx) = bounded_queue::channel(capacity)?;
     let thread = thread::Builder::new()
         .name("feeder".into())
         // `tx` moves into the thread: when `produce` returns, it drops and the queue ends.
         .spawn(move || produce(tx))
-        .map_err(BridgeError::Spawn)?;
+        .map_err(FeederSpawnError::Thread)?;
     Ok((Feeder { thread }, rx))
 }
 // ANCHOR_END: spawn_feeder
@@ -116,18 +121,26 @@ impl<R: Send + 'static> Feeder<R> {
     /// Waits for the thread to return, on tokio's blocking pool so the runtime keeps running.
     ///
     /// # Errors
-    /// [`BridgeError::Panicked`] when the thread panicked.
+    /// [`TaskFailed::Panicked`] with index 0 and the panic's payload when the thread panicked;
+    /// [`TaskFailed::Cancelled`] with index 0 when the runtime shut down while waiting (the
+    /// thread itself runs on and stops by itself).
     ///
     /// # Panics
     /// When called outside a tokio runtime.
     ///
     /// # Cancel safety
     /// Dropping the future stops waiting; the thread runs on and stops by itself.
-    pub async fn join(self) -> Result<R, BridgeError> {
+    pub async fn join(self) -> Result<R, TaskFailed> {
         let thread = self.thread;
         match tokio::task::spawn_blocking(move || thread.join()).await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(_)) | Err(_) => Err(BridgeError::Panicked),
+            Ok(Err(payload)) => Err(TaskFailed::Panicked {
+                index: 0,
+                payload: PanicPayload::new(payload),
+            }),
+            // The closure only joins the thread and cannot panic itself: this is the wait being
+            // cancelled, by the runtime shutting down.
+            Err(error) => Err(TaskFailed::from_join_error(0, error)),
         }
     }
 

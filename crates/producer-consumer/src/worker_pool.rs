@@ -15,10 +15,10 @@
 //! [`spawn`] starts `workers` tasks and returns a [`WorkerPool`] to submit items to and a
 //! [`Results`] to read outcomes from. At most `capacity` items are in flight (queued, being
 //! worked on, or finished and not yet read): [`WorkerPool::submit`] waits beyond that, so a slow
-//! reader slows the submitters down too. Every submitted item gives exactly one [`Completed`],
+//! reader slows the submitters down too. Every submitted item gives exactly one [`Outcome`],
 //! tagged with its submission index; a panic in the work is caught and reported as
-//! [`Panicked`] for that item, and the worker goes on with the next one. [`Results::ordered`]
-//! reorders by index.
+//! [`TaskFailed::Panicked`] (with the item's index and the panic's payload) for that item, and
+//! the worker goes on with the next one. [`Results::ordered`] reorders by index.
 //!
 //! Dropping every [`WorkerPool`] handle closes the input: workers finish what was accepted, then
 //! [`Results::recv`] returns `None`. Dropping [`Results`] aborts the workers. After either
@@ -30,6 +30,10 @@
 //!   per item (`catch_unwind`) and reported for that item.
 //! - The bound counts results not yet read, not just queued inputs, so ordered results cannot grow
 //!   without limit behind one slow item.
+//!
+//! - The input queue allocates its `capacity` slots when the pool is spawned (about
+//!   `size_of::<T>() + 32` bytes each: the item, its index, its slot's permit and a stamp);
+//!   results are allocated as they arrive.
 //!
 //! # Pitfalls
 //! - Submitting everything before reading any result from the same task deadlocks once
@@ -45,72 +49,65 @@ use std::fmt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use basics::config::{self, ConfigError};
+use basics::task::{PanicPayload, TaskFailed};
 use futures::FutureExt as _;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use crate::bounded_queue::Closed;
 
 /// How many workers a pool has and how many items may be in flight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolConfig {
-    /// The number of worker tasks.
+pub struct WorkerPoolConfig {
+    /// The number of worker tasks: `1..=MAX_CAPACITY`.
     pub workers: usize,
-    /// The most items submitted and not yet read from [`Results`].
+    /// The most items submitted and not yet read from [`Results`]: `1..=MAX_CAPACITY`.
     pub capacity: usize,
 }
 
-/// Bad input to [`spawn`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PoolError {
-    /// `workers` was 0: nothing would ever run.
-    #[error("a pool needs at least one worker")]
-    ZeroWorkers,
-    /// `capacity` was 0: nothing could ever be submitted.
-    #[error("capacity must be at least 1")]
-    ZeroCapacity,
-}
-
-/// The work for one item panicked; the pool caught it and went on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the work panicked")]
-pub struct Panicked;
-
 /// The outcome of one submitted item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completed<R> {
+#[derive(Debug)]
+pub struct Outcome<R> {
     /// The submission index [`WorkerPool::submit`] returned, from 0.
-    pub index: u64,
-    /// What the work returned, or [`Panicked`].
-    pub output: Result<R, Panicked>,
+    pub index: usize,
+    /// What the work returned, or [`TaskFailed::Panicked`] with the same index and the panic's
+    /// payload. (Never [`TaskFailed::Cancelled`]: an item whose worker is aborted gives no
+    /// outcome at all, since only dropping [`Results`] aborts the workers.)
+    pub output: Result<R, TaskFailed>,
 }
 
 // Every job and every unread result holds one in-flight slot, a permit of `slots`: `submit`
-// takes it (and forgets the permit), and only the reader gives it back, when it hands the
-// result out. That is what bounds queued, running and unread items together. The slot is a
-// count rather than a permit object carried along: carrying an `OwnedSemaphorePermit` costs
-// an `Arc` increment and decrement per item, from two threads. A job or result dropped unread
-// (the pool closed, or `Results` dropped) does not give its slot back, and need not: either
-// way the semaphore is closed and nobody takes a slot again.
+// takes it, the job carries it to a worker, the worker's message carries it to the reader, and
+// the reader drops it when it hands the result out. That is what bounds queued, running and
+// unread items together.
 struct Job<T> {
-    index: u64,
+    index: usize,
     item: T,
+    slot: OwnedSemaphorePermit,
+}
+
+struct Done<R> {
+    outcome: Outcome<R>,
+    // Held, never read: dropping it gives the in-flight slot back.
+    _slot: OwnedSemaphorePermit,
 }
 
 // ANCHOR: spawn
 /// Starts a pool of `config.workers` tasks running `work` on each submitted item.
 ///
 /// # Errors
-/// [`PoolError::ZeroWorkers`] or [`PoolError::ZeroCapacity`].
+/// [`ConfigError::Zero`] or [`ConfigError::TooLarge`] for `workers` or `capacity` (each
+/// `1..=`[`MAX_CAPACITY`](basics::config::MAX_CAPACITY)); nothing is spawned then.
 ///
 /// # Examples
 /// ```
-/// use producer_consumer::worker_pool::{self, PoolConfig};
+/// use producer_consumer::worker_pool::{self, WorkerPoolConfig};
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let config = PoolConfig { workers: 3, capacity: 8 };
+/// let config = WorkerPoolConfig { workers: 3, capacity: 8 };
 /// let (pool, results) = worker_pool::spawn(config, |n: u64| async move { n * n })?;
 /// // Submit from another task: reading results is what frees in-flight slots.
 /// tokio::spawn(async move {
@@ -132,67 +129,76 @@ struct Job<T> {
 ///
 /// # Panics
 /// When called outside a tokio runtime (it spawns the workers).
+#[track_caller]
 pub fn spawn<T, R, F, Fut>(
-    config: PoolConfig,
+    config: WorkerPoolConfig,
     work: F,
-) -> Result<(WorkerPool<T>, Results<R>), PoolError>
+) -> Result<(WorkerPool<T>, Results<R>), ConfigError>
 where
     T: Send + 'static,
     R: Send + 'static,
     F: Fn(T) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = R> + Send + 'static,
 {
-    if config.workers == 0 {
-        return Err(PoolError::ZeroWorkers);
-    }
-    if config.capacity == 0 {
-        return Err(PoolError::ZeroCapacity);
-    }
-    // Neither channel ever waits: at most `capacity` permits exist, and every queued job and
+    let workers = config::count("workers", config.workers)?;
+    let capacity = config::count("capacity", config.capacity)?;
+    // Neither channel ever waits: at most `capacity` slots exist, and every queued job and
     // every unread result holds one. The semaphore is the only place a submitter waits, and it
-    // bounds both channels: so the result channel needs no bound (and no per-item semaphore
-    // of its own) to hold at most `capacity` results.
-    let (input_tx, input_rx) = async_channel::bounded::<Job<T>>(config.capacity);
-    let (done_tx, done_rx) = mpsc::unbounded_channel::<Completed<R>>();
+    // bounds both channels: so the result channel needs no bound of its own to hold at most
+    // `capacity` results.
+    let (input_tx, input_rx) = async_channel::bounded::<Job<T>>(capacity);
+    let (done_tx, done_rx) = mpsc::unbounded_channel::<Done<R>>();
     let work = Arc::new(work);
-    let mut workers = JoinSet::new();
-    for _ in 0..config.workers {
+    let mut tasks = JoinSet::new();
+    for _ in 0..workers {
         let (input, done, work) = (input_rx.clone(), done_tx.clone(), Arc::clone(&work));
-        workers.spawn(async move {
-            while let Ok(Job { index, item }) = input.recv().await {
+        tasks.spawn(async move {
+            while let Ok(Job { index, item, slot }) = input.recv().await {
                 // The call and the future both run inside `catch_unwind`, so a panic anywhere
                 // in the work becomes this item's outcome instead of killing the worker.
                 let output = AssertUnwindSafe(async { work(item).await })
                     .catch_unwind()
                     .await
-                    .map_err(|_| Panicked);
-                if done.send(Completed { index, output }).is_err() {
+                    .map_err(|payload| TaskFailed::Panicked {
+                        index,
+                        payload: PanicPayload::new(payload),
+                    });
+                let outcome = Outcome { index, output };
+                if done
+                    .send(Done {
+                        outcome,
+                        _slot: slot,
+                    })
+                    .is_err()
+                {
                     break; // `Results` was dropped: nobody wants the outcomes
                 }
             }
         });
     }
-    let slots = Arc::new(Semaphore::new(config.capacity));
+    let slots = Arc::new(Semaphore::new(capacity));
     let pool = WorkerPool {
         input: input_tx,
         slots: Arc::clone(&slots),
-        next: Arc::new(AtomicU64::new(0)),
+        next: Arc::new(AtomicUsize::new(0)),
     };
     let results = Results {
         done: done_rx,
         slots,
-        _workers: workers,
+        _workers: tasks,
     };
     Ok((pool, results))
 }
 // ANCHOR_END: spawn
 
-/// The submitting end of a pool; clones share it. When every clone is dropped (or
-/// [`close`](WorkerPool::close) is called) the workers finish the accepted items and stop.
+/// The submitting end of a pool; clones share it (cheap: three `Arc`s). When every clone is
+/// dropped (or [`close`](WorkerPool::close) is called) the workers finish the accepted items
+/// and stop.
+#[must_use = "dropping the last handle closes the pool's input"]
 pub struct WorkerPool<T> {
     input: async_channel::Sender<Job<T>>,
     slots: Arc<Semaphore>,
-    next: Arc<AtomicU64>,
+    next: Arc<AtomicUsize>,
 }
 
 impl<T> WorkerPool<T> {
@@ -206,31 +212,26 @@ impl<T> WorkerPool<T> {
     /// # Cancel safety
     /// Cancel safe: the only wait is for a slot, before the item is handed over; a `submit`
     /// dropped there submitted nothing.
-    pub async fn submit(&self, item: T) -> Result<u64, Closed<T>> {
+    pub async fn submit(&self, item: T) -> Result<usize, Closed<T>> {
         if self.input.is_closed() {
             return Err(Closed(item));
         }
         // The semaphore is closed by `close` and when `Results` drops: a submit waiting for a
         // slot then fails instead of waiting for slots that queued items may hold forever.
-        let Ok(slot) = self.slots.acquire().await else {
+        let Ok(slot) = Arc::clone(&self.slots).acquire_owned().await else {
             return Err(Closed(item));
         };
-        // The slot now travels with the item; the reader gives it back (see `Job`).
-        slot.forget();
         let index = self.next.fetch_add(1, Ordering::Relaxed);
         // Never `Full`: the slot just taken guarantees a free place in the input channel.
-        match self.input.try_send(Job { index, item }) {
-            Ok(()) => Ok(index),
-            Err(error) => {
-                self.slots.add_permits(1);
-                Err(Closed(error.into_inner().item))
-            }
-        }
+        self.input
+            .try_send(Job { index, item, slot })
+            .map(|()| index)
+            .map_err(|error| Closed(error.into_inner().item))
     }
     // ANCHOR_END: submit
 
-    /// Stops accepting items; the workers finish the accepted ones. A `submit` waiting for a
-    /// slot fails at once. Returns `false` when it was already closed.
+    /// Stops accepting items at once; the workers finish the accepted ones. A `submit` waiting
+    /// for a slot fails at once. Returns `false` when it was already closed.
     pub fn close(&self) -> bool {
         self.slots.close();
         self.input.close()
@@ -257,8 +258,9 @@ impl<T> fmt::Debug for WorkerPool<T> {
 }
 
 /// The outcomes of a pool, in completion order. Dropping it aborts the workers.
+#[must_use = "dropping `Results` aborts the workers"]
 pub struct Results<R> {
-    done: mpsc::UnboundedReceiver<Completed<R>>,
+    done: mpsc::UnboundedReceiver<Done<R>>,
     // Closed on drop, so that no submit waits for a slot, or takes one, once nobody reads.
     slots: Arc<Semaphore>,
     // Owned so that dropping `Results` aborts every worker: nothing is left detached.
@@ -271,15 +273,9 @@ impl<R> Results<R> {
     ///
     /// # Cancel safety
     /// Cancel safe: an outcome is taken only when the future completes.
-    pub async fn recv(&mut self) -> Option<Completed<R>> {
-        let completed = self.done.recv().await?;
-        self.free_slot();
-        Some(completed)
-    }
-
-    /// Gives back the in-flight slot of a result handed out, for the next submit.
-    fn free_slot(&self) {
-        self.slots.add_permits(1);
+    pub async fn recv(&mut self) -> Option<Outcome<R>> {
+        // The `Done` drops here, and with it the item's slot, for the next submit.
+        Some(self.done.recv().await?.outcome)
     }
 
     /// The same outcomes in submission order.
@@ -309,13 +305,15 @@ impl<R> fmt::Debug for Results<R> {
 }
 
 // ANCHOR: ordered
-/// The outcomes of a pool in submission order; see [`Results::ordered`].
+/// The outcomes of a pool in submission order; see [`Results::ordered`]. Dropping it aborts
+/// the workers.
+#[must_use = "dropping `OrderedResults` aborts the workers"]
 pub struct OrderedResults<R> {
     results: Results<R>,
-    next: u64,
+    next: usize,
     // Outcomes that finished before an earlier one. They keep their in-flight slots, so this map
     // never holds more than `capacity` entries and a stalled item stalls the submitters.
-    early: BTreeMap<u64, Completed<R>>,
+    early: BTreeMap<usize, Done<R>>,
 }
 
 impl<R> OrderedResults<R> {
@@ -324,24 +322,22 @@ impl<R> OrderedResults<R> {
     ///
     /// # Cancel safety
     /// Cancel safe: outcomes received while waiting are kept for the next call.
-    pub async fn recv(&mut self) -> Option<Completed<R>> {
+    pub async fn recv(&mut self) -> Option<Outcome<R>> {
         loop {
-            if let Some(completed) = self.early.remove(&self.next) {
-                self.results.free_slot();
+            if let Some(done) = self.early.remove(&self.next) {
                 self.next += 1;
-                return Some(completed);
+                return Some(done.outcome); // its slot is freed here
             }
             match self.results.done.recv().await {
                 Some(done) => {
-                    self.early.insert(done.index, done);
+                    self.early.insert(done.outcome.index, done);
                 }
                 // Every worker is gone. An index can be missing only if its submit found the
                 // pool closed, so hand out whatever is left in order.
                 None => {
-                    let (_, completed) = self.early.pop_first()?;
-                    self.results.free_slot();
-                    self.next = completed.index + 1;
-                    return Some(completed);
+                    let (index, done) = self.early.pop_first()?;
+                    self.next = index + 1;
+                    return Some(done.outcome);
                 }
             }
         }

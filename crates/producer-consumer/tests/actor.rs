@@ -3,18 +3,25 @@
 
 use std::time::Duration;
 
-use producer_consumer::ZeroCapacity;
-use producer_consumer::actor::{ActorStopped, Counters};
+use basics::config::{ConfigError, MAX_CAPACITY};
+use producer_consumer::actor::{ActorStopped, AddError, Counters};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout};
 
-#[test]
-fn capacity_zero_is_a_typed_error() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
-    let _guard = runtime.enter();
-    assert_eq!(Counters::spawn(0).unwrap_err(), ZeroCapacity);
+#[tokio::test(start_paused = true)]
+async fn capacity_zero_or_too_large_is_a_config_error() {
+    assert_eq!(
+        Counters::spawn(0).unwrap_err(),
+        ConfigError::Zero { name: "capacity" }
+    );
+    assert_eq!(
+        Counters::spawn(usize::MAX).unwrap_err(),
+        ConfigError::TooLarge {
+            name: "capacity",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -59,7 +66,10 @@ async fn a_stopped_actor_is_a_typed_error() {
     let (counters, actor) = Counters::spawn(4).expect("capacity 4");
     actor.abort();
     let _ = actor.await;
-    assert_eq!(counters.add("x", 1).await, Err(ActorStopped));
+    assert_eq!(
+        counters.add("x", 1).await,
+        Err(AddError::Stopped(ActorStopped))
+    );
     assert_eq!(counters.get("x").await, Err(ActorStopped));
 }
 
@@ -73,4 +83,28 @@ async fn a_cancelled_add_still_applies_once_queued() {
     assert_eq!(counters.get("x").await, Ok(Some(1)));
     drop(counters);
     assert_eq!(actor.await.expect("no panic")["x"], 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_overflowing_add_is_refused_and_the_actor_lives_on() {
+    // Issue 10, item 4: the overflow used to panic the actor and lose every key's count.
+    let (counters, actor) = Counters::spawn(4).expect("capacity 4");
+    counters.add("other", 7).await.expect("alive");
+    assert_eq!(counters.add("big", i64::MAX).await, Ok(i64::MAX));
+    assert_eq!(
+        counters.add("big", 1).await,
+        Err(AddError::Overflow {
+            count: i64::MAX,
+            delta: 1
+        })
+    );
+    assert_eq!(
+        counters.add("big", i64::MIN).await,
+        Ok(-1),
+        "the refused add changed nothing"
+    );
+    assert_eq!(counters.get("other").await, Ok(Some(7)));
+    drop(counters);
+    let last = actor.await.expect("the actor never panicked");
+    assert_eq!((last["big"], last["other"]), (-1, 7));
 }

@@ -3,14 +3,27 @@
 
 use std::time::Duration;
 
-use producer_consumer::bounded_queue::{self, TrySendError, ZeroCapacity};
+use basics::config::{ConfigError, MAX_CAPACITY};
+use producer_consumer::bounded_queue::{self, TrySendError};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep, timeout};
 
 #[test]
-fn capacity_zero_is_a_typed_error() {
-    assert_eq!(bounded_queue::channel::<u8>(0).unwrap_err(), ZeroCapacity);
-    assert_eq!(ZeroCapacity.to_string(), "capacity must be at least 1");
+fn capacity_zero_or_too_large_is_a_config_error() {
+    assert_eq!(
+        bounded_queue::channel::<u8>(0).unwrap_err(),
+        ConfigError::Zero { name: "capacity" }
+    );
+    // Issue 10, item 10: this used to panic allocating `usize::MAX` slots.
+    assert_eq!(
+        bounded_queue::channel::<u8>(usize::MAX).unwrap_err(),
+        ConfigError::TooLarge {
+            name: "capacity",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
+    );
+    assert!(bounded_queue::channel::<u8>(MAX_CAPACITY).is_ok());
 }
 
 #[tokio::test(start_paused = true)]
@@ -100,6 +113,7 @@ async fn closing_rejects_new_items_but_keeps_queued_ones() {
     let (tx, rx) = bounded_queue::channel(4).expect("capacity 4");
     tx.send("queued").await.expect("open");
     assert!(rx.close());
+    assert!(!tx.close(), "already closed");
     assert_eq!(tx.send("late").await.unwrap_err().0, "late");
     assert!(matches!(
         tx.try_send("later"),

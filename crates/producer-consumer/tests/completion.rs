@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use basics::config::{ConfigError, MAX_CAPACITY};
+use basics::task::TaskFailed;
 use producer_consumer::Sender;
 use producer_consumer::completion::{CompletionError, run_to_completion};
 use tokio::time::{Instant, sleep, timeout};
@@ -37,6 +39,7 @@ async fn more_consumers_than_producers_all_return_after_draining() {
             counter.fetch_add(1, Ordering::SeqCst);
         }
     })
+    .expect("valid configuration")
     .await
     .expect("nothing fails");
     assert_eq!(done.total(), 10);
@@ -49,27 +52,33 @@ async fn more_consumers_than_producers_all_return_after_draining() {
 async fn no_producers_is_an_empty_run() {
     let none = counting_producers(0, 0);
     let done = run_to_completion(1, none, 2, |_item| async {})
+        .expect("valid configuration")
         .await
         .expect("empty");
     assert_eq!(done.per_consumer, [0, 0]);
 }
 
 #[tokio::test(start_paused = true)]
-async fn zero_capacity_and_zero_consumers_are_typed_errors() {
-    let zero = run_to_completion(0, counting_producers(1, 1), 1, |_item| async {}).await;
-    assert!(
-        matches!(zero, Err(CompletionError::ZeroCapacity)),
-        "{zero:?}"
-    );
-    let nobody = run_to_completion(1, counting_producers(1, 1), 0, |_item| async {}).await;
-    assert!(
-        matches!(nobody, Err(CompletionError::NoConsumers)),
-        "{nobody:?}"
-    );
-    assert_eq!(
-        CompletionError::NoConsumers.to_string(),
-        "at least one consumer is needed"
-    );
+async fn zero_or_too_large_capacity_or_consumers_are_config_errors() {
+    let config_error = |capacity, consumers| {
+        run_to_completion(
+            capacity,
+            counting_producers(1, 1),
+            consumers,
+            |_item| async {},
+        )
+        .err()
+        .expect("refused before anything runs")
+    };
+    assert_eq!(config_error(0, 1), ConfigError::Zero { name: "capacity" });
+    assert_eq!(config_error(1, 0), ConfigError::Zero { name: "consumers" });
+    let too_large = |name| ConfigError::TooLarge {
+        name,
+        value: usize::MAX,
+        max: MAX_CAPACITY,
+    };
+    assert_eq!(config_error(usize::MAX, 1), too_large("capacity"));
+    assert_eq!(config_error(1, usize::MAX), too_large("consumers"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -84,10 +93,18 @@ async fn a_panicking_consumer_is_reported_and_nothing_keeps_running() {
             counter.fetch_add(1, Ordering::SeqCst);
         }
     })
+    .expect("valid configuration")
     .await;
+    // Items alternate between the two consumers, so consumer 1 takes item 3.
+    let Err(CompletionError::Consumer(TaskFailed::Panicked { index, payload })) = outcome else {
+        panic!("expected a consumer's panic, got {outcome:?}");
+    };
+    assert_eq!(index, 1);
     assert!(
-        matches!(outcome, Err(CompletionError::ConsumerFailed { .. })),
-        "{outcome:?}"
+        payload
+            .message()
+            .is_some_and(|m| m.contains("item 3 is poison")),
+        "{payload:?}"
     );
     let at_error = after.load(Ordering::SeqCst);
     sleep(Duration::from_secs(60)).await;
@@ -108,7 +125,8 @@ async fn dropping_the_run_aborts_every_task() {
             sleep(Duration::from_millis(100)).await;
             counter.fetch_add(1, Ordering::SeqCst);
         }
-    });
+    })
+    .expect("valid configuration");
     assert!(timeout(Duration::from_millis(350), run).await.is_err());
     let at_drop = after.load(Ordering::SeqCst);
     sleep(Duration::from_secs(60)).await;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use producer_consumer::ZeroCapacity;
+use basics::config::{ConfigError, MAX_CAPACITY};
 use producer_consumer::bounded_queue;
 use producer_consumer::many_consumers::{SharedReceiver, shared_channel};
 use tokio::sync::{Mutex, mpsc};
@@ -12,8 +12,20 @@ use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep};
 
 #[test]
-fn capacity_zero_is_a_typed_error() {
-    assert_eq!(shared_channel::<u8>(0).unwrap_err(), ZeroCapacity);
+fn capacity_zero_or_too_large_is_a_config_error() {
+    assert_eq!(
+        shared_channel::<u8>(0).unwrap_err(),
+        ConfigError::Zero { name: "capacity" }
+    );
+    // Issue 10, item 10: this used to panic inside tokio's `mpsc::channel`.
+    assert_eq!(
+        shared_channel::<u8>(usize::MAX).unwrap_err(),
+        ConfigError::TooLarge {
+            name: "capacity",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
+    );
 }
 
 async fn collect(mut set: JoinSet<Vec<u32>>) -> Vec<Vec<u32>> {

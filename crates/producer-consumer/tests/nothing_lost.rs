@@ -5,41 +5,17 @@
 //! was accepted.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use producer_consumer::joinable_queue::JoinableQueue;
-use producer_consumer::worker_pool::{self, Panicked, PoolConfig};
+use producer_consumer::worker_pool::{self, WorkerPoolConfig};
 use proptest::prelude::*;
+use testing::{QuietPanics, paused_runtime};
 use tokio::time::{sleep, timeout};
 
+/// Starts the message of every panic these properties cause on purpose.
 const DELIBERATE: &str = "deliberate panic";
-
-/// Keeps the deliberate panics of these properties off stderr; any other panic (a failed
-/// assertion) is still printed by the default hook.
-fn quiet_deliberate_panics() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            let deliberate = info
-                .payload()
-                .downcast_ref::<&str>()
-                .is_some_and(|message| message.starts_with(DELIBERATE));
-            if !deliberate {
-                default(info);
-            }
-        }));
-    });
-}
-
-fn paused_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a runtime")
-}
 
 #[derive(Debug, Clone)]
 struct Scenario {
@@ -95,7 +71,7 @@ fn cost(item: u32) -> Duration {
 type Shared<T> = Arc<Mutex<T>>;
 
 fn lock<T>(shared: &Shared<T>) -> std::sync::MutexGuard<'_, T> {
-    shared.lock().expect("no test thread panics holding it")
+    shared.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 proptest! {
@@ -103,11 +79,11 @@ proptest! {
 
     #[test]
     fn the_worker_pool_loses_nothing_and_repeats_nothing(s in scenario()) {
-        quiet_deliberate_panics();
+        let _quiet = QuietPanics::new();
         paused_runtime().block_on(async {
             let processed: Shared<BTreeMap<u32, usize>> = Shared::default();
-            let accepted: Shared<BTreeMap<u64, u32>> = Shared::default();
-            let config = PoolConfig { workers: s.consumers, capacity: s.capacity };
+            let accepted: Shared<BTreeMap<usize, u32>> = Shared::default();
+            let config = WorkerPoolConfig { workers: s.consumers, capacity: s.capacity };
             let (fail_every, panic_every) = (s.fail_every, s.panic_every);
             let seen = Arc::clone(&processed);
             let (pool, mut results) = worker_pool::spawn(config, move |item: u32| {
@@ -165,14 +141,22 @@ proptest! {
             );
             for (index, item) in &accepted {
                 prop_assert_eq!(processed.get(item), Some(&1), "item {} processed once", item);
+                // A panic is reported with the item's own index; compare it by that index.
                 let expected = if item % panic_every == 1 {
-                    Err(Panicked)
+                    Err(*index)
                 } else if item.is_multiple_of(fail_every) {
                     Ok(Err(*item))
                 } else {
                     Ok(Ok(*item))
                 };
-                prop_assert_eq!(&outcomes[index], &expected);
+                let outcome = match &outcomes[index] {
+                    Ok(output) => Ok(*output),
+                    Err(failed) => {
+                        prop_assert!(failed.is_panic(), "{:?}", failed);
+                        Err(failed.index())
+                    }
+                };
+                prop_assert_eq!(outcome, expected);
             }
             let accepted_items: BTreeSet<u32> = accepted.values().copied().collect();
             prop_assert!(
@@ -187,7 +171,7 @@ proptest! {
     fn the_joinable_queue_finishes_every_item_despite_panicking_or_cancelled_consumers(
         s in scenario(),
     ) {
-        quiet_deliberate_panics();
+        let _quiet = QuietPanics::new();
         paused_runtime().block_on(async {
             let queue = JoinableQueue::new(s.capacity).expect("capacity >= 1");
             let accepted: Shared<Vec<u32>> = Shared::default();
@@ -225,10 +209,11 @@ proptest! {
             // and may be aborted at a random time, item in hand or not.
             let mut consumers = tokio::task::JoinSet::new();
             for c in 0..s.consumers {
-                let (queue, taken, done) = (queue.clone(), Arc::clone(&taken), Arc::clone(&done));
+                let (consumer, taken, done) =
+                    (queue.consumer(), Arc::clone(&taken), Arc::clone(&done));
                 let (fail_every, panic_every) = (s.fail_every, s.panic_every);
-                let consumer = consumers.spawn(async move {
-                    while let Some(task) = queue.get().await {
+                let handle = consumers.spawn(async move {
+                    while let Some(task) = consumer.get().await {
                         let item = *task;
                         lock(&taken).push(item);
                         sleep(cost(item)).await;
@@ -245,14 +230,16 @@ proptest! {
                 if let Some(&Some(ms)) = c.checked_sub(1).and_then(|i| s.consumer_cancels.get(i)) {
                     tokio::spawn(async move {
                         sleep(Duration::from_millis(ms)).await;
-                        consumer.abort();
+                        handle.abort();
                     });
                 }
             }
             while producers.join_next().await.is_some() {}
-            timeout(Duration::from_secs(3_600), queue.join())
+            let joined = timeout(Duration::from_secs(3_600), queue.join())
                 .await
                 .expect("join cannot hang");
+            // Consumer 0 lives until the queue is closed, so every item is finished.
+            prop_assert_eq!(joined, Ok(()));
             // Shutdown: whatever was still queued has been drained by the consumers.
             queue.close();
             timeout(Duration::from_secs(3_600), async {

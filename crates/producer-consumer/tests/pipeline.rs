@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use producer_consumer::ZeroCapacity;
+use basics::config::{ConfigError, MAX_CAPACITY};
+use basics::task::TaskFailed;
 use producer_consumer::pipeline::{self, Pipeline, PipelineError};
 use tokio::time::{Instant, sleep, timeout};
 
@@ -14,12 +15,27 @@ use tokio::time::{Instant, sleep, timeout};
 struct Bad(u32);
 
 #[tokio::test(start_paused = true)]
-async fn zero_capacity_is_a_typed_error() {
-    assert_eq!(pipeline::channel::<u8>(0).unwrap_err(), ZeroCapacity);
+async fn capacity_zero_or_too_large_is_a_config_error() {
+    let zero = ConfigError::Zero { name: "capacity" };
+    let too_large = ConfigError::TooLarge {
+        name: "capacity",
+        value: usize::MAX,
+        max: MAX_CAPACITY,
+    };
+    assert_eq!(pipeline::channel::<u8>(0).unwrap_err(), zero);
+    // Issue 10, item 10: these used to panic inside tokio's `mpsc::channel`.
+    assert_eq!(pipeline::channel::<u8>(usize::MAX).unwrap_err(), too_large);
     let (_tx, rx) = pipeline::channel::<u8>(1).expect("capacity 1");
     let mut stages = Pipeline::<Bad>::new();
     let next = stages.stage("id", rx, 0, |n: u8| async move { Ok(n) });
-    assert_eq!(next.unwrap_err(), ZeroCapacity);
+    assert_eq!(next.unwrap_err(), zero);
+    let (_tx, rx) = pipeline::channel::<u8>(1).expect("capacity 1");
+    let next = stages.stage("id", rx, usize::MAX, |n: u8| async move { Ok(n) });
+    assert_eq!(next.unwrap_err(), too_large);
+    assert_eq!(
+        stages.join().await.expect("no stage was added"),
+        Vec::<&str>::new()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -138,9 +154,18 @@ async fn a_panicking_stage_is_named_in_the_error() {
         }
     });
     let error = stages.join().await.expect_err("parse panics");
-    assert!(
-        matches!(error, PipelineError::Panicked { stage: "parse" }),
-        "{error:?}"
-    );
     assert_eq!(error.to_string(), "stage parse did not finish");
+    let PipelineError::Stage {
+        stage: "parse",
+        source: TaskFailed::Panicked { index: 0, payload },
+    } = error
+    else {
+        panic!("expected the parse stage's panic, got {error:?}");
+    };
+    assert!(
+        payload
+            .message()
+            .is_some_and(|m| m.contains("item 2 panics")),
+        "{payload:?}"
+    );
 }

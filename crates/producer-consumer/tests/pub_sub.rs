@@ -3,25 +3,29 @@
 
 use std::time::Duration;
 
-use producer_consumer::pub_sub::{self, Delivery, PubSubError};
+use basics::config::{ConfigError, MAX_CAPACITY};
+use producer_consumer::pub_sub::{self, Delivery};
 use tokio::time::{Instant, sleep};
 
 #[test]
-fn bad_capacities_are_typed_errors() {
+fn capacity_zero_or_too_large_is_a_config_error() {
     assert_eq!(
         pub_sub::channel::<u8>(0).unwrap_err(),
-        PubSubError::ZeroCapacity
+        ConfigError::Zero { name: "capacity" }
     );
     assert_eq!(
         pub_sub::channel::<u8>(usize::MAX).unwrap_err(),
-        PubSubError::TooLarge
+        ConfigError::TooLarge {
+            name: "capacity",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
     );
 }
 
 #[tokio::test(start_paused = true)]
 async fn every_subscriber_sees_every_message() {
-    let publisher = pub_sub::channel(8).expect("capacity 8");
-    let mut a = publisher.subscribe();
+    let (publisher, mut a) = pub_sub::channel(8).expect("capacity 8");
     let mut b = publisher.subscribe();
     assert_eq!(publisher.subscribers(), 2);
     for n in 0..5 {
@@ -39,8 +43,7 @@ async fn every_subscriber_sees_every_message() {
 
 #[tokio::test(start_paused = true)]
 async fn a_lagging_subscriber_is_told_how_many_it_missed() {
-    let publisher = pub_sub::channel(3).expect("capacity 3");
-    let mut slow = publisher.subscribe();
+    let (publisher, mut slow) = pub_sub::channel(3).expect("capacity 3");
     let reader = tokio::spawn(async move {
         let mut got = Vec::new();
         while let Some(delivery) = slow.recv().await {
@@ -84,7 +87,8 @@ async fn a_lagging_subscriber_is_told_how_many_it_missed() {
 
 #[tokio::test(start_paused = true)]
 async fn publishing_with_no_subscribers_is_not_an_error() {
-    let publisher = pub_sub::channel(1).expect("capacity 1");
+    let (publisher, first) = pub_sub::channel(1).expect("capacity 1");
+    drop(first);
     assert_eq!(publisher.publish("nobody listens"), 0);
     let mut late = publisher.subscribe();
     publisher.publish("heard");
@@ -95,8 +99,7 @@ async fn publishing_with_no_subscribers_is_not_an_error() {
 
 #[tokio::test(start_paused = true)]
 async fn the_capacity_is_rounded_up_to_a_power_of_two() {
-    let publisher = pub_sub::channel(3).expect("capacity 3");
-    let mut slow = publisher.subscribe();
+    let (publisher, mut slow) = pub_sub::channel(3).expect("capacity 3");
     for n in 0..6 {
         publisher.publish(n);
     }

@@ -2,14 +2,37 @@
 //! thread is held back by a full queue, stops when the consumers are gone, and a panic in it is
 //! a typed error.
 
+use basics::config::{ConfigError, MAX_CAPACITY};
+use basics::task::TaskFailed;
 use producer_consumer::bounded_queue;
-use producer_consumer::sync_bridge::{BridgeError, spawn_feeder};
+use producer_consumer::sync_bridge::{FeederSpawnError, spawn_feeder};
 use tokio::task::JoinSet;
 
 #[tokio::test(start_paused = true)]
-async fn capacity_zero_is_a_typed_error() {
-    let outcome = spawn_feeder(0, |_tx: bounded_queue::Sender<u8>| ());
-    assert!(matches!(outcome, Err(BridgeError::ZeroCapacity)));
+async fn capacity_zero_or_too_large_is_a_config_error() {
+    let zero = spawn_feeder(0, |_tx: bounded_queue::Sender<u8>| ());
+    assert!(
+        matches!(
+            &zero,
+            Err(FeederSpawnError::Config(ConfigError::Zero {
+                name: "capacity"
+            }))
+        ),
+        "{zero:?}"
+    );
+    // Issue 10, item 10: this used to panic allocating the queue, before any thread started.
+    let huge = spawn_feeder(usize::MAX, |_tx: bounded_queue::Sender<u8>| ());
+    let Err(FeederSpawnError::Config(error)) = huge else {
+        panic!("expected a config error, got {huge:?}");
+    };
+    assert_eq!(
+        error,
+        ConfigError::TooLarge {
+            name: "capacity",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -65,7 +88,10 @@ async fn a_panicking_thread_is_a_typed_error() {
     })
     .expect("a thread starts");
     assert_eq!(rx.recv().await, None, "its sender dropped while unwinding");
-    assert!(matches!(feeder.join().await, Err(BridgeError::Panicked)));
+    let Err(TaskFailed::Panicked { index: 0, payload }) = feeder.join().await else {
+        panic!("the thread panicked");
+    };
+    assert_eq!(payload.message(), Some("the reader hit a corrupt file"));
 }
 
 #[tokio::test(start_paused = true)]

@@ -6,27 +6,44 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use producer_consumer::worker_pool::{self, Panicked, PoolConfig, PoolError};
+use basics::config::{ConfigError, MAX_CAPACITY};
+use basics::task::TaskFailed;
+use producer_consumer::worker_pool::{self, WorkerPoolConfig};
 use tokio::time::{Instant, sleep, timeout};
 
-fn config(workers: usize, capacity: usize) -> PoolConfig {
-    PoolConfig { workers, capacity }
+fn config(workers: usize, capacity: usize) -> WorkerPoolConfig {
+    WorkerPoolConfig { workers, capacity }
 }
 
 #[tokio::test(start_paused = true)]
-async fn zero_workers_or_zero_capacity_are_typed_errors() {
+async fn zero_or_too_large_workers_or_capacity_are_config_errors() {
     let work = |n: u32| async move { n };
+    let too_large = |name| ConfigError::TooLarge {
+        name,
+        value: usize::MAX,
+        max: MAX_CAPACITY,
+    };
     assert_eq!(
         worker_pool::spawn(config(0, 4), work).unwrap_err(),
-        PoolError::ZeroWorkers
+        ConfigError::Zero { name: "workers" }
     );
     assert_eq!(
         worker_pool::spawn(config(2, 0), work).unwrap_err(),
-        PoolError::ZeroCapacity
+        ConfigError::Zero { name: "capacity" }
+    );
+    // Issue 10, item 10: a huge capacity used to panic allocating the input queue (and a huge
+    // worker count would have spawned tasks until memory ran out).
+    assert_eq!(
+        worker_pool::spawn(config(usize::MAX, 4), work).unwrap_err(),
+        too_large("workers")
     );
     assert_eq!(
-        PoolError::ZeroWorkers.to_string(),
-        "a pool needs at least one worker"
+        worker_pool::spawn(config(2, usize::MAX), work).unwrap_err(),
+        too_large("capacity")
+    );
+    assert_eq!(
+        ConfigError::Zero { name: "workers" }.to_string(),
+        "workers must not be zero"
     );
 }
 
@@ -66,7 +83,8 @@ async fn ordered_results_follow_submission_order_whatever_the_finishing_order() 
     let mut ordered = results.ordered();
     let mut indexes = Vec::new();
     while let Some(done) = ordered.recv().await {
-        assert_eq!(done.output, Ok(done.index));
+        let output = done.output.expect("no panic");
+        assert_eq!(usize::try_from(output), Ok(done.index));
         indexes.push(done.index);
     }
     assert_eq!(indexes, (0..8).collect::<Vec<_>>());
@@ -118,9 +136,16 @@ async fn a_panic_is_that_items_outcome_and_the_worker_goes_on() {
     drop(pool);
     let mut outcomes = Vec::new();
     while let Some(done) = results.recv().await {
-        outcomes.push((done.index, done.output));
+        let output = done.output.map_err(|failed| match failed {
+            TaskFailed::Panicked { index, payload } => {
+                let message = payload.message().unwrap_or_default().to_owned();
+                (index, message.contains("item 1 panics"))
+            }
+            TaskFailed::Cancelled { index } => (index, false),
+        });
+        outcomes.push((done.index, output));
     }
-    assert_eq!(outcomes, [(0, Ok(0)), (1, Err(Panicked)), (2, Ok(2))]);
+    assert_eq!(outcomes, [(0, Ok(0)), (1, Err((1, true))), (2, Ok(2))]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -271,6 +296,7 @@ async fn close_fails_a_submit_waiting_for_a_slot_at_once() {
         "not after the hour-long item"
     );
     // The accepted item is still finished and reported.
-    assert_eq!(results.recv().await.map(|done| done.output), Some(Ok(0)));
+    let done = results.recv().await.expect("the accepted item");
+    assert_eq!(done.output.expect("no panic"), 0);
     assert!(results.recv().await.is_none());
 }
