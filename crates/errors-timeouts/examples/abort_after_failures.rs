@@ -8,50 +8,28 @@
 
 use std::time::Duration;
 
+use errors_timeouts::on_drop;
 use testing::Transcript;
 
 // ANCHOR: job
-/// Job `n` takes `n × 0.2 s`; jobs 2, 4 and 5 fail. Its guard is its cleanup: dropped while the
-/// job is still running (the job was cancelled), it says so.
+/// Job `n` takes `n × 0.2 s`; jobs 2, 4 and 5 fail. Its cleanup is a drop guard: dropped while
+/// the job is still running (the job was cancelled), it says so, and the job's span ends with
+/// `!`.
 async fn job(t: Transcript, n: u64) -> Result<u64, String> {
-    let mut guard = JobGuard {
-        t: t.clone(),
-        n,
-        span: Some(t.span(format!("job {n:>2}"))),
-    };
+    let span = t.task_span(format!("job {n:>2}"));
+    let cleanup = on_drop({
+        let t = t.clone();
+        move || t.line(format!("job {n} cancelled: cleanup ran"))
+    });
     tokio::time::sleep(Duration::from_millis(200 * n)).await;
+    cleanup.disarm();
     if [2, 4, 5].contains(&n) {
-        guard.finish('x');
+        span.end_with('x');
         t.line(format!("job {n} failed"));
         return Err(format!("job {n} failed"));
     }
-    guard.finish('#');
+    span.end();
     Ok(n)
-}
-
-struct JobGuard {
-    t: Transcript,
-    n: u64,
-    span: Option<testing::Span>,
-}
-
-impl JobGuard {
-    fn finish(&mut self, mark: char) {
-        if let Some(span) = self.span.take() {
-            span.end_with(mark);
-        }
-    }
-}
-
-impl Drop for JobGuard {
-    fn drop(&mut self) {
-        // Still holding the span: the job never reached `finish`, so it was cancelled.
-        if let Some(span) = self.span.take() {
-            span.end_with('!');
-            self.t
-                .line(format!("job {} cancelled: cleanup ran", self.n));
-        }
-    }
 }
 // ANCHOR_END: job
 

@@ -16,15 +16,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use errors_timeouts::cancel_safety::{
-    Relay, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated, frames_with_read_buf,
-    frames_with_read_exact, relay_with_reserve, relay_with_send,
+    Heartbeat, Relay, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated,
+    frames_with_read_buf, frames_with_read_exact, relay_with_reserve, relay_with_send,
 };
 use testing::Transcript;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, sleep};
-
-const HEARTBEAT: Duration = Duration::from_millis(100);
 
 // ANCHOR: relay_scenario
 /// Six items through a relay whose output holds one item and is read every 0.25 s.
@@ -87,13 +85,14 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
+    let heartbeat = Heartbeat::new(Duration::from_millis(100))?;
     t.line("1. relay 6 items with a heartbeat while the output is full");
-    let (relay, received) = relay_scenario(|i, o| relay_with_send(i, o, HEARTBEAT)).await;
+    let (relay, received) = relay_scenario(|i, o| relay_with_send(i, o, heartbeat)).await;
     t.line(format!(
         "   send:    received {received:?} ({} heartbeats)",
         relay.heartbeats
     ));
-    let (relay, received) = relay_scenario(|i, o| relay_with_reserve(i, o, HEARTBEAT)).await;
+    let (relay, received) = relay_scenario(|i, o| relay_with_reserve(i, o, heartbeat)).await;
     t.line(format!(
         "   reserve: received {received:?} ({} heartbeats)",
         relay.heartbeats
@@ -117,9 +116,9 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     ));
 
     t.line("3. frames 1..=4 arriving in halves, heartbeat every 0.1 s");
-    let lossy = frames_with_read_exact(trickled_frames(), HEARTBEAT).await?;
+    let lossy = frames_with_read_exact(trickled_frames(), heartbeat).await?;
     t.line(format!("   read_exact: {:?}", lossy.frames));
-    let lossless = frames_with_read_buf(trickled_frames(), HEARTBEAT).await?;
+    let lossless = frames_with_read_buf(trickled_frames(), heartbeat).await?;
     t.line(format!("   read_buf:   {:?}", lossless.frames));
 
     t.line("4. A waits for a permit from 0 s (heartbeat 0.3 s), B from 0.1 s; freed at 1 s");
@@ -127,14 +126,14 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         let semaphore = Arc::new(Semaphore::new(1));
         let held = Arc::clone(&semaphore).acquire_owned().await?;
         let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heartbeat = Heartbeat::new(Duration::from_millis(300))?;
         let waiter_a = {
             let (semaphore, order) = (Arc::clone(&semaphore), Arc::clone(&order));
             tokio::spawn(async move {
-                let period = Duration::from_millis(300);
                 let outcome = if pinned {
-                    acquire_pinned(&semaphore, period).await
+                    acquire_pinned(&semaphore, heartbeat).await
                 } else {
-                    acquire_recreated(&semaphore, period).await
+                    acquire_recreated(&semaphore, heartbeat).await
                 };
                 let _permit = outcome.expect("never closed");
                 order.lock().expect("not poisoned").push("A");

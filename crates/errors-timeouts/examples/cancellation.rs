@@ -7,7 +7,8 @@
 
 use std::time::Duration;
 
-use errors_timeouts::{Stopped, on_drop, stop_task};
+use basics::TaskFailed;
+use errors_timeouts::{on_drop, stop_task};
 use testing::Transcript;
 use tokio_util::sync::CancellationToken;
 
@@ -65,8 +66,8 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let task = tokio::spawn(guarded(t.clone()));
     tokio::time::sleep(Duration::from_millis(500)).await;
     match stop_task(task).await {
-        Stopped::Cancelled => t.line("main: the task has stopped"),
-        Stopped::Finished(()) | Stopped::Panicked(_) => t.line("main: unexpected end"),
+        Err(TaskFailed::Cancelled { .. }) => t.line("main: the task has stopped"),
+        Ok(()) | Err(TaskFailed::Panicked { .. }) => t.line("main: unexpected end"),
     }
 
     t.line("3. a dropped future: a timeout around the same loop");

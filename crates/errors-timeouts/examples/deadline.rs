@@ -12,29 +12,13 @@ use testing::Transcript;
 
 // ANCHOR: step
 async fn step(t: Transcript, name: &'static str, secs: u64) -> &'static str {
-    let span = CancelMark(Some(t.span(name)));
+    // Dropped unfinished (the deadline cut the step off), the span ends with `!`.
+    let span = t.task_span(name);
     tokio::time::sleep(Duration::from_secs(secs)).await;
-    span.finish();
+    span.end();
     name
 }
 // ANCHOR_END: step
-
-/// Ends a timeline span with `!` when dropped unfinished: the request was cancelled.
-struct CancelMark(Option<testing::Span>);
-
-impl CancelMark {
-    fn finish(mut self) {
-        self.0.take();
-    }
-}
-
-impl Drop for CancelMark {
-    fn drop(&mut self) {
-        if let Some(span) = self.0.take() {
-            span.end_with('!');
-        }
-    }
-}
 
 fn main() -> anyhow::Result<()> {
     testing::run_example(run)

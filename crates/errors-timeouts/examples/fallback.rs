@@ -26,12 +26,14 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         Script::new().then(Step::ok_after(Duration::from_millis(5))),
     );
     t.line("profile of user 7: primary (1 s limit), then cache, then default");
+    // The limit is checked here; the call inside starts only when the chain gets to it.
+    let primary_call = timeout(Duration::from_secs(1), primary.call())?;
     // Each source is a different future type, so each is boxed; none runs until its turn.
     let served = fallback([
         (
             "primary",
             async {
-                timeout(Duration::from_secs(1), primary.call())
+                primary_call
                     .await
                     .map_err(|e| e.to_string())?
                     .map_err(|e| e.to_string())
@@ -46,7 +48,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
             "default",
             async { Ok("anonymous profile".to_string()) }.boxed(),
         ),
-    ])
+    ])?
     .await?;
     for (source, error) in &served.skipped {
         t.line(format!("skipped {source}: {error}"));

@@ -10,23 +10,6 @@ use std::time::Duration;
 use errors_timeouts::{Attempt, hedge};
 use testing::{FakeService, Script, Step, Transcript};
 
-/// Ends a timeline span with `!` when dropped unfinished: the request was cancelled.
-struct CancelMark(Option<testing::Span>);
-
-impl CancelMark {
-    fn finish(mut self) {
-        self.0.take();
-    }
-}
-
-impl Drop for CancelMark {
-    fn drop(&mut self) {
-        if let Some(span) = self.0.take() {
-            span.end_with('!');
-        }
-    }
-}
-
 fn main() -> anyhow::Result<()> {
     testing::run_example(run)
 }
@@ -44,16 +27,16 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     t.line("reading key 42, hedging after 300ms");
     let answer = hedge(Duration::from_millis(300), |attempt| {
         let (replica, span) = match attempt {
-            Attempt::Primary => (replica_a.clone(), CancelMark(Some(t.span("replica-a")))),
-            Attempt::Hedge => (replica_b.clone(), CancelMark(Some(t.span("replica-b")))),
+            Attempt::Primary => (replica_a.clone(), t.task_span("replica-a")),
+            Attempt::Hedge => (replica_b.clone(), t.task_span("replica-b")),
         };
         t.line(format!("sending to {}", replica.name()));
         async move {
             let reply = replica.call().await;
-            span.finish();
+            span.end();
             reply
         }
-    })
+    })?
     .await?;
     t.line(format!("{:?} won with {:?}", answer.winner, answer.value));
     t.line(format!(

@@ -23,7 +23,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     );
     let limit = Duration::from_secs(2);
     t.line("calling a 5 s operation with a 2 s limit");
-    match timeout(limit, slow.call()).await {
+    match timeout(limit, slow.call())?.await {
         Ok(reply) => t.line(format!("got {reply:?}")),
         Err(error) => t.line(format!("error: {error}")),
     }
@@ -37,7 +37,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         Script::new().then(Step::ok_after(Duration::from_secs(1))),
     );
     t.line("calling a 1 s operation with the same limit");
-    let reply = timeout(limit, quick.call()).await??;
+    let reply = timeout(limit, quick.call())?.await??;
     t.line(format!("got {reply}"));
     // ANCHOR_END: main
     Ok(())

@@ -15,10 +15,10 @@
 //! ```
 //!
 //! # Rust
-//! A [`JoinSet`] loop: [`JoinSet::join_next`] hands back each task as it finishes; at the limit,
-//! [`JoinSet::abort_all`] cancels the rest and the loop keeps joining until the set is empty, so
-//! when [`run_until_failures`] returns, every aborted task has been dropped and its cleanup
-//! (its `Drop` guards) has run.
+//! An [`IndexedJoinSet`] loop: [`IndexedJoinSet::join_next`] hands back each task with its input
+//! position as it finishes; at the limit, [`IndexedJoinSet::abort_all`] cancels the rest and the
+//! loop keeps joining until the set is empty, so when [`run_until_failures`] returns, every
+//! aborted task has been dropped and its cleanup (its `Drop` guards) has run.
 //!
 //! # Differences
 //! - Abort is a request: an aborted task stops at its next `.await`. Joining it afterwards is how
@@ -33,25 +33,21 @@
 //! # See also
 //! [`crate::fail_fast`](mod@crate::fail_fast) (a limit of 1), [`crate::partial_failure`] (no limit).
 
-use std::collections::HashMap;
 use std::future::Future;
 
-use tokio::task::JoinSet;
-
-/// [`run_until_failures`] was asked to stop after 0 failures, which would stop before starting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the failure limit must be at least 1")]
-pub struct ZeroFailureLimit;
+use basics::config::{self, ConfigError};
+use basics::{IndexedJoinSet, PanicPayload, TaskFailed};
 
 /// What [`run_until_failures`] saw; every list holds input positions, sorted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
+#[must_use = "the report carries the failures"]
 pub struct AbortReport<T, E> {
     /// The items that succeeded: `(position, value)`.
     pub succeeded: Vec<(usize, T)>,
     /// The items that returned an error: `(position, error)`.
     pub failed: Vec<(usize, E)>,
-    /// The items that panicked (they count as failures).
-    pub panicked: Vec<usize>,
+    /// The items that panicked (they count as failures): `(position, payload)`.
+    pub panicked: Vec<(usize, PanicPayload)>,
     /// The items cancelled because the limit was reached.
     pub cancelled: Vec<usize>,
 }
@@ -69,13 +65,17 @@ impl<T, E> AbortReport<T, E> {
 /// stopped. An empty input gives an empty report at once.
 ///
 /// # Errors
-/// [`ZeroFailureLimit`] when `max_failures` is 0; nothing is spawned.
+/// [`ConfigError`] when `max_failures` is 0 or more than [`config::MAX_CAPACITY`]; nothing is
+/// spawned.
+///
+/// # Panics
+/// Outside a tokio runtime, as [`tokio::spawn`] does.
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), errors_timeouts::ZeroFailureLimit> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
 /// let report = errors_timeouts::run_until_failures(
 ///     (1..=10u64).map(|item| async move {
@@ -93,26 +93,22 @@ impl<T, E> AbortReport<T, E> {
 /// ```
 ///
 /// # Cancel safety
-/// Dropping the returned future drops the `JoinSet`, which aborts every task still running.
+/// Dropping the returned future drops the set of tasks, which aborts every task still running.
 pub async fn run_until_failures<I, F, T, E>(
     futures: I,
     max_failures: usize,
-) -> Result<AbortReport<T, E>, ZeroFailureLimit>
+) -> Result<AbortReport<T, E>, ConfigError>
 where
     I: IntoIterator<Item = F>,
     F: Future<Output = Result<T, E>> + Send + 'static,
     T: Send + 'static,
     E: Send + 'static,
 {
-    if max_failures == 0 {
-        return Err(ZeroFailureLimit);
-    }
-    let mut set = JoinSet::new();
-    // A join error only carries the task id, so remember which position each id came from.
-    let mut positions = HashMap::new();
-    for (position, future) in futures.into_iter().enumerate() {
-        let handle = set.spawn(async move { (position, future.await) });
-        positions.insert(handle.id(), position);
+    let max_failures = config::count("max_failures", max_failures)?;
+    // An `IndexedJoinSet` numbers the tasks in spawn order, which is input order.
+    let mut set = IndexedJoinSet::new();
+    for future in futures {
+        set.spawn(future);
     }
     let mut report = AbortReport {
         succeeded: Vec::new(),
@@ -129,12 +125,12 @@ where
                 report.failed.push((position, error));
                 failures += 1;
             }
-            Err(error) if error.is_panic() => {
-                report.panicked.push(positions[&error.id()]);
+            Err(TaskFailed::Panicked { index, payload }) => {
+                report.panicked.push((index, payload));
                 failures += 1;
             }
             // Only our own `abort_all` cancels these tasks.
-            Err(error) => report.cancelled.push(positions[&error.id()]),
+            Err(TaskFailed::Cancelled { index }) => report.cancelled.push(index),
         }
         if !aborting && failures >= max_failures {
             // Abort, then keep joining: each aborted task comes back as "cancelled" once it has
@@ -146,7 +142,7 @@ where
     }
     report.succeeded.sort_by_key(|(position, _)| *position);
     report.failed.sort_by_key(|(position, _)| *position);
-    report.panicked.sort_unstable();
+    report.panicked.sort_by_key(|(position, _)| *position);
     report.cancelled.sort_unstable();
     Ok(report)
 }

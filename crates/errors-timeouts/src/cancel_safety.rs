@@ -62,6 +62,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use bytes::{Buf, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::sync::{AcquireError, Semaphore, SemaphorePermit, mpsc};
@@ -76,12 +77,47 @@ pub struct Relay {
     pub heartbeats: usize,
 }
 
-// A heartbeat every `period`, the first one a period from now (not at once), and no burst of
-// catch-up ticks after a long wait.
-fn heartbeat(period: Duration) -> Interval {
-    let mut ticker = interval_at(Instant::now() + period, period);
-    ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    ticker
+/// The heartbeat period every loop of this lab beats while it waits: checked once, here, so
+/// the loops cannot fail on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heartbeat {
+    period: Duration,
+}
+
+impl Heartbeat {
+    /// A heartbeat every `period`.
+    ///
+    /// # Errors
+    /// [`ConfigError::Zero`] for a zero period (tokio's `interval` panics on one),
+    /// [`ConfigError::TooLong`] past [`config::MAX_DURATION`].
+    ///
+    /// # Examples
+    /// ```
+    /// use std::time::Duration;
+    /// use basics::ConfigError;
+    /// use errors_timeouts::cancel_safety::Heartbeat;
+    ///
+    /// assert!(Heartbeat::new(Duration::from_millis(100)).is_ok());
+    /// assert_eq!(Heartbeat::new(Duration::ZERO), Err(ConfigError::Zero { name: "period" }));
+    /// ```
+    pub fn new(period: Duration) -> Result<Heartbeat, ConfigError> {
+        let period = config::duration("period", period)?;
+        Ok(Heartbeat { period })
+    }
+
+    /// The period.
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+
+    // A tick every `period`, the first one a period from now (not at once), and no burst of
+    // catch-up ticks after a long wait. `period` is checked: not zero, and small enough that
+    // `now + period` cannot overflow.
+    fn ticker(self) -> Interval {
+        let mut ticker = interval_at(Instant::now() + self.period, self.period);
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        ticker
+    }
 }
 
 // ANCHOR: relay_with_send
@@ -94,9 +130,9 @@ fn heartbeat(period: Duration) -> Interval {
 pub async fn relay_with_send(
     mut input: mpsc::Receiver<u32>,
     output: mpsc::Sender<u32>,
-    period: Duration,
+    heartbeat: Heartbeat,
 ) -> Relay {
-    let mut ticker = heartbeat(period);
+    let mut ticker = heartbeat.ticker();
     let mut relay = Relay {
         forwarded: 0,
         heartbeats: 0,
@@ -126,9 +162,9 @@ pub async fn relay_with_send(
 pub async fn relay_with_reserve(
     mut input: mpsc::Receiver<u32>,
     output: mpsc::Sender<u32>,
-    period: Duration,
+    heartbeat: Heartbeat,
 ) -> Relay {
-    let mut ticker = heartbeat(period);
+    let mut ticker = heartbeat.ticker();
     let mut relay = Relay {
         forwarded: 0,
         heartbeats: 0,
@@ -249,9 +285,9 @@ pub struct Frames {
 /// Not cancel-safe: dropping it loses any half-read frame (and every heartbeat does the same).
 pub async fn frames_with_read_exact<R: AsyncRead + Unpin>(
     mut reader: R,
-    period: Duration,
+    heartbeat: Heartbeat,
 ) -> std::io::Result<Frames> {
-    let mut ticker = heartbeat(period);
+    let mut ticker = heartbeat.ticker();
     let mut out = Frames {
         frames: Vec::new(),
         heartbeats: 0,
@@ -284,9 +320,9 @@ pub async fn frames_with_read_exact<R: AsyncRead + Unpin>(
 /// Dropping it loses the bytes buffered and not yet decoded.
 pub async fn frames_with_read_buf<R: AsyncRead + Unpin>(
     mut reader: R,
-    period: Duration,
+    heartbeat: Heartbeat,
 ) -> std::io::Result<Frames> {
-    let mut ticker = heartbeat(period);
+    let mut ticker = heartbeat.ticker();
     let mut out = Frames {
         frames: Vec::new(),
         heartbeats: 0,
@@ -321,9 +357,9 @@ pub async fn frames_with_read_buf<R: AsyncRead + Unpin>(
 /// Dropping it loses the place in the queue, nothing else.
 pub async fn acquire_recreated(
     semaphore: &Semaphore,
-    period: Duration,
+    heartbeat: Heartbeat,
 ) -> Result<(SemaphorePermit<'_>, usize), AcquireError> {
-    let mut ticker = heartbeat(period);
+    let mut ticker = heartbeat.ticker();
     let mut heartbeats = 0;
     loop {
         tokio::select! {
@@ -348,9 +384,9 @@ pub async fn acquire_recreated(
 /// Dropping it loses the place in the queue, nothing else.
 pub async fn acquire_pinned(
     semaphore: &Semaphore,
-    period: Duration,
+    heartbeat: Heartbeat,
 ) -> Result<(SemaphorePermit<'_>, usize), AcquireError> {
-    let mut ticker = heartbeat(period);
+    let mut ticker = heartbeat.ticker();
     let mut heartbeats = 0;
     let acquire = semaphore.acquire();
     tokio::pin!(acquire);

@@ -41,6 +41,7 @@
 
 use std::fmt;
 
+use basics::TaskFailed;
 use tokio::task::JoinHandle;
 
 // ANCHOR: on_drop
@@ -68,6 +69,7 @@ pub struct OnDrop<F: FnOnce()> {
 }
 
 /// A guard that runs `cleanup` when dropped; see [`OnDrop`].
+#[must_use = "the closure runs when the guard is dropped; binding it to `_` drops it at once"]
 pub fn on_drop<F: FnOnce()>(cleanup: F) -> OnDrop<F> {
     OnDrop {
         cleanup: Some(cleanup),
@@ -98,43 +100,35 @@ impl<F: FnOnce()> fmt::Debug for OnDrop<F> {
 }
 // ANCHOR_END: on_drop
 
-/// How a task ended after [`stop_task`].
-#[derive(Debug)]
-pub enum Stopped<T> {
-    /// It had already finished: its output.
-    Finished(T),
-    /// It was cancelled; it has been dropped and its cleanup has run.
-    Cancelled,
-    /// It panicked; the panic payload.
-    Panicked(Box<dyn std::any::Any + Send>),
-}
-
 // ANCHOR: stop_task
 /// Aborts a task and waits until it has stopped.
 ///
 /// When this returns, the task's future has been dropped (so its `Drop` guards have run), or it
 /// had finished first and its output is returned.
 ///
+/// # Errors
+/// [`TaskFailed::Cancelled`] when the abort stopped it (the usual outcome);
+/// [`TaskFailed::Panicked`] when it had panicked. `index` is always 0: one task.
+///
 /// # Examples
 /// ```
 /// use std::time::Duration;
-/// use errors_timeouts::{Stopped, stop_task};
+/// use basics::TaskFailed;
+/// use errors_timeouts::stop_task;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
 /// # async fn main() {
 /// let task = tokio::spawn(tokio::time::sleep(Duration::from_secs(60)));
-/// assert!(matches!(stop_task(task).await, Stopped::Cancelled));
+/// assert!(matches!(stop_task(task).await, Err(TaskFailed::Cancelled { .. })));
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// The abort is requested when the returned future is first polled; dropping it afterwards
 /// only stops waiting for the task to finish stopping.
-pub async fn stop_task<T>(handle: JoinHandle<T>) -> Stopped<T> {
+pub async fn stop_task<T>(handle: JoinHandle<T>) -> Result<T, TaskFailed> {
     handle.abort();
-    match handle.await {
-        Ok(output) => Stopped::Finished(output),
-        Err(error) if error.is_panic() => Stopped::Panicked(error.into_panic()),
-        Err(_) => Stopped::Cancelled,
-    }
+    handle
+        .await
+        .map_err(|error| TaskFailed::from_join_error(0, error))
 }
 // ANCHOR_END: stop_task

@@ -12,7 +12,9 @@
 //! A [`Deadline`] is an [`Instant`] on tokio's clock. Each step runs under
 //! [`tokio::time::timeout_at`] with the same instant, so the steps share the budget: what one
 //! step spends, the next one no longer has. A step that would start after the deadline fails at
-//! once without being polled ([`DeadlineError::Expired`]).
+//! once without being polled ([`DeadlineError::Expired`]); that is also what a deadline already
+//! past when it was made ([`Deadline::at`] with a past instant) gives its first step: the past
+//! is not bad configuration, only a budget that is spent.
 //!
 //! # Differences
 //! - `asyncio.timeout` is a scope that cancels whatever runs inside it; in Rust the deadline is a
@@ -22,8 +24,9 @@
 //! # Pitfalls
 //! - A fresh `timeout(5 s)` per step gives three steps 15 s, not 5: pass the deadline, not a
 //!   duration.
-//! - A budget that is already spent is bad input at construction: [`Deadline::after`] with zero
-//!   and [`Deadline::at`] with a past instant return [`DeadlineError::AlreadyPassed`].
+//! - A zero budget, or one past [`basics::config::MAX_DURATION`] (365 days), is bad
+//!   configuration: [`Deadline::after`] refuses it with a [`ConfigError`]. "No deadline" is
+//!   `Option<Deadline>::None`, not `Duration::MAX`.
 //!
 //! # See also
 //! [`crate::timeout`](mod@crate::timeout) (one operation).
@@ -31,15 +34,14 @@
 use std::future::Future;
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use tokio::time::Instant;
 
 /// Why a step under a [`Deadline`] produced no value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DeadlineError {
-    /// The deadline was not in the future when the [`Deadline`] was made.
-    #[error("deadline already passed")]
-    AlreadyPassed,
-    /// The deadline had passed before the step started; the step was not run.
+    /// The deadline had passed before the step started (or before the deadline was even
+    /// made); the step was not run.
     #[error("deadline expired before the step started")]
     Expired,
     /// The deadline passed while the step ran; the step was dropped.
@@ -55,42 +57,37 @@ pub struct Deadline {
 }
 
 impl Deadline {
-    /// A deadline `budget` from now. A budget too large to add to now (`Duration::MAX` for "no
-    /// limit") gives a deadline about 30 years away, as `tokio::time::timeout` does.
+    /// A deadline `budget` from now.
     ///
     /// # Errors
-    /// [`DeadlineError::AlreadyPassed`] for a zero budget.
+    /// [`ConfigError::Zero`] for a zero budget, [`ConfigError::TooLong`] past
+    /// [`config::MAX_DURATION`] (which keeps `now + budget` from overflowing).
     ///
     /// # Examples
     /// ```
     /// use std::time::Duration;
-    /// use errors_timeouts::{Deadline, DeadlineError};
+    /// use basics::ConfigError;
+    /// use errors_timeouts::Deadline;
     /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
     /// # async fn main() {
     /// let deadline = Deadline::after(Duration::from_secs(5)).unwrap();
     /// assert_eq!(deadline.remaining(), Duration::from_secs(5));
-    /// assert_eq!(Deadline::after(Duration::ZERO), Err(DeadlineError::AlreadyPassed));
+    /// assert_eq!(Deadline::after(Duration::ZERO), Err(ConfigError::Zero { name: "budget" }));
     /// # }
     /// ```
-    pub fn after(budget: Duration) -> Result<Deadline, DeadlineError> {
-        let now = Instant::now();
-        // `Instant + Duration` panics on overflow; a budget too large to add (`Duration::MAX`,
-        // "no limit") becomes a far-future deadline instead, as `tokio::time::timeout` does.
-        let at = now
-            .checked_add(budget)
-            .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365 * 30));
-        Deadline::at(at)
+    pub fn after(budget: Duration) -> Result<Deadline, ConfigError> {
+        let budget = config::duration("budget", budget)?;
+        Ok(Deadline {
+            at: Instant::now() + budget,
+        })
     }
 
-    /// A deadline at `at`.
-    ///
-    /// # Errors
-    /// [`DeadlineError::AlreadyPassed`] when `at` is not in the future.
-    pub fn at(at: Instant) -> Result<Deadline, DeadlineError> {
-        if at <= Instant::now() {
-            return Err(DeadlineError::AlreadyPassed);
-        }
-        Ok(Deadline { at })
+    /// A deadline at `at`, an instant the caller already has (from a request header, a parent
+    /// deadline). An instant already past is accepted: every step run under it fails at once
+    /// with [`DeadlineError::Expired`], a run-time outcome of that step, not a configuration
+    /// error.
+    pub fn at(at: Instant) -> Deadline {
+        Deadline { at }
     }
 
     /// The instant itself.

@@ -11,11 +11,12 @@
 //! ```
 //!
 //! # Rust
-//! A spawned task ends in one of three ways, and the types keep them apart: its own
-//! `Err(E)` (an application error), a [`JoinError`] that [`is_panic`](JoinError::is_panic), or a
-//! [`JoinError`] that [`is_cancelled`](JoinError::is_cancelled) (aborted, or its runtime shut
-//! down). [`Group::join`] maps each task onto [`TaskFailure`] and [`ErrorGroup`] is the
-//! `ExceptionGroup`: a `Vec` of failures with their positions, and a `Display` that lists them.
+//! A spawned task ends in one of three ways, and the types keep them apart: its own `Err(E)`
+//! (an application error), a panic, or a cancellation (aborted, or its runtime shut down). The
+//! tasks go into a [`basics::IndexedJoinSet`], which numbers them in spawn order and reports a
+//! panic or a cancellation as a [`basics::TaskFailed`] with that number. [`join_classified`]
+//! waits for all of them and sorts each failure into a [`Failure`]; [`ErrorGroup`] is the
+//! `ExceptionGroup`: every failure in input order, and a `Display` that lists them.
 //!
 //! # Differences
 //! - A panic is a bug, not an error: tokio catches it at the task boundary and hands it back as
@@ -30,82 +31,63 @@
 //! # See also
 //! [`crate::partial_failure`], [`crate::abort_after_failures`].
 
-use std::any::Any;
 use std::fmt;
-use std::future::Future;
 
-use std::collections::HashMap;
-
-use tokio::task::{AbortHandle, Id, JoinError, JoinSet};
+use basics::{IndexedJoinSet, TaskFailed};
 
 // ANCHOR: task_failure
 /// Why one task of a group produced no value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TaskFailure<E> {
+#[derive(Debug, thiserror::Error)]
+pub enum Failure<E> {
     /// The task returned its own error: an application error, often recoverable.
-    #[error("failed: {0}")]
-    Failed(E),
-    /// The task panicked: a bug. The payload's message, when it was a string.
-    #[error("panicked: {0}")]
-    Panicked(String),
-    /// The task was cancelled (aborted, or its runtime shut down) before it finished.
-    #[error("cancelled")]
-    Cancelled,
+    #[error("task {index} failed: {error}")]
+    Error {
+        /// The task's position in spawn order.
+        index: usize,
+        /// Its error.
+        error: E,
+    },
+    /// The task panicked (a bug; the payload can be re-raised) or was cancelled.
+    #[error(transparent)]
+    Task(#[from] TaskFailed),
 }
 
-impl<E> TaskFailure<E> {
-    /// Sorts a join outcome into a value or a [`TaskFailure`].
-    pub fn classify<T>(joined: Result<Result<T, E>, JoinError>) -> Result<T, TaskFailure<E>> {
-        match joined {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(error)) => Err(TaskFailure::Failed(error)),
-            Err(error) if error.is_panic() => {
-                Err(TaskFailure::Panicked(panic_message(error.into_panic())))
-            }
-            Err(_) => Err(TaskFailure::Cancelled),
+impl<E> Failure<E> {
+    /// The failed task's position in spawn order.
+    pub fn index(&self) -> usize {
+        match self {
+            Failure::Error { index, .. } => *index,
+            Failure::Task(failed) => failed.index(),
         }
-    }
-}
-
-fn panic_message(payload: Box<dyn Any + Send>) -> String {
-    // `panic!("literal")` carries a `&str`, `panic!("{x}")` a `String`; anything else is opaque.
-    match payload.downcast::<String>() {
-        Ok(message) => *message,
-        Err(payload) => payload.downcast_ref::<&str>().map_or_else(
-            || "non-string panic payload".to_owned(),
-            |s| (*s).to_owned(),
-        ),
     }
 }
 // ANCHOR_END: task_failure
 
-/// Every failure of a group, with its input position: Rust's `ExceptionGroup`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Every failure of a group, in input order: Rust's `ExceptionGroup`.
+#[derive(Debug)]
 pub struct ErrorGroup<E> {
-    /// `(position, failure)`, in input order.
-    pub failures: Vec<(usize, TaskFailure<E>)>,
+    /// The failures, sorted by [`Failure::index`].
+    pub failures: Vec<Failure<E>>,
 }
 
 impl<E> ErrorGroup<E> {
-    /// The application errors only (the recoverable kind, usually).
+    /// The application errors only (the recoverable kind, usually): `(index, error)`.
     pub fn application_errors(&self) -> impl Iterator<Item = (usize, &E)> {
-        self.failures
-            .iter()
-            .filter_map(|(position, failure)| match failure {
-                TaskFailure::Failed(error) => Some((*position, error)),
-                _ => None,
-            })
+        self.failures.iter().filter_map(|failure| match failure {
+            Failure::Error { index, error } => Some((*index, error)),
+            Failure::Task(_) => None,
+        })
     }
 
     /// How many failures are panics.
     pub fn panics(&self) -> usize {
-        let panicked = |f: &&(usize, TaskFailure<E>)| matches!(f.1, TaskFailure::Panicked(_));
+        let panicked = |f: &&Failure<E>| matches!(f, Failure::Task(failed) if failed.is_panic());
         self.failures.iter().filter(panicked).count()
     }
 
     /// How many failures are cancellations.
     pub fn cancellations(&self) -> usize {
-        let cancelled = |f: &&(usize, TaskFailure<E>)| matches!(f.1, TaskFailure::Cancelled);
+        let cancelled = |f: &&Failure<E>| matches!(f, Failure::Task(TaskFailed::Cancelled { .. }));
         self.failures.iter().filter(cancelled).count()
     }
 }
@@ -113,8 +95,8 @@ impl<E> ErrorGroup<E> {
 impl<E: fmt::Display> fmt::Display for ErrorGroup<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} task(s) failed", self.failures.len())?;
-        for (position, failure) in &self.failures {
-            write!(f, "; task {position} {failure}")?;
+        for failure in &self.failures {
+            write!(f, "; {failure}")?;
         }
         Ok(())
     }
@@ -123,85 +105,53 @@ impl<E: fmt::Display> fmt::Display for ErrorGroup<E> {
 impl<E: fmt::Debug + fmt::Display> std::error::Error for ErrorGroup<E> {}
 
 // ANCHOR: join_classified
-/// A group of spawned tasks whose failures are collected and classified, like a `TaskGroup`
-/// that never cancels siblings: [`join`](Group::join) waits for every member.
+/// Waits for every task left in `set` and returns their values in spawn order, or every
+/// failure, classified: the error half of a task group that never cancels siblings.
+/// An empty set gives `Ok(vec![])` at once.
 ///
-/// Members are numbered in spawn order, from 0.
+/// # Errors
+/// An [`ErrorGroup`] when at least one task returned `Err`, panicked or was cancelled; the
+/// values of the others are dropped with it.
 ///
 /// # Examples
 /// ```
-/// use errors_timeouts::{Group, TaskFailure};
+/// use basics::IndexedJoinSet;
+/// use errors_timeouts::{Failure, join_classified};
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
 /// # async fn main() {
-/// let mut group = Group::new();
-/// group.spawn(async { Ok::<u32, String>(1) });
-/// group.spawn(async { Err("bad input".to_string()) });
-/// let errors = group.join().await.unwrap_err();
-/// assert_eq!(errors.failures, [(1, TaskFailure::Failed("bad input".to_string()))]);
+/// let mut set = IndexedJoinSet::new();
+/// set.spawn(async { Ok::<u32, String>(1) });
+/// set.spawn(async { Err("bad input".to_string()) });
+/// let errors = join_classified(set).await.unwrap_err();
+/// assert!(matches!(&errors.failures[..], [Failure::Error { index: 1, .. }]));
+/// assert_eq!(errors.to_string(), "1 task(s) failed; task 1 failed: bad input");
 /// # }
 /// ```
-#[derive(Debug)]
-pub struct Group<T, E> {
-    set: JoinSet<Result<T, E>>,
-    positions: HashMap<Id, usize>,
-}
-
-impl<T, E> Default for Group<T, E> {
-    fn default() -> Self {
-        Group {
-            set: JoinSet::new(),
-            positions: HashMap::new(),
+///
+/// # Cancel safety
+/// Dropping the returned future drops the set, aborting every task still running.
+pub async fn join_classified<T, E>(
+    mut set: IndexedJoinSet<Result<T, E>>,
+) -> Result<Vec<T>, ErrorGroup<E>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let mut values = Vec::new();
+    let mut failures = Vec::new();
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok((index, Ok(value))) => values.push((index, value)),
+            Ok((index, Err(error))) => failures.push(Failure::Error { index, error }),
+            Err(failed) => failures.push(Failure::Task(failed)),
         }
     }
-}
-
-impl<T: Send + 'static, E: Send + 'static> Group<T, E> {
-    /// An empty group.
-    pub fn new() -> Self {
-        Group::default()
-    }
-
-    /// Spawns a member; the returned handle can abort it (it then counts as
-    /// [`TaskFailure::Cancelled`]).
-    pub fn spawn<F>(&mut self, future: F) -> AbortHandle
-    where
-        F: Future<Output = Result<T, E>> + Send + 'static,
-    {
-        let handle = self.set.spawn(future);
-        self.positions.insert(handle.id(), self.positions.len());
-        handle
-    }
-
-    /// Waits for every member and returns the values in spawn order, or every failure,
-    /// classified. An empty group gives `Ok(vec![])` at once.
-    ///
-    /// # Errors
-    /// An [`ErrorGroup`] when at least one member failed, panicked or was cancelled; the values
-    /// of the others are dropped with it.
-    ///
-    /// # Cancel safety
-    /// Dropping the returned future drops the group, aborting every member still running.
-    pub async fn join(mut self) -> Result<Vec<T>, ErrorGroup<E>> {
-        let mut values = Vec::new();
-        let mut failures = Vec::new();
-        while let Some(joined) = self.set.join_next_with_id().await {
-            // A failed join carries the task id only, hence the id-to-position map.
-            let (id, outcome) = match joined {
-                Ok((id, outcome)) => (id, outcome.map_err(TaskFailure::Failed)),
-                Err(error) => (error.id(), TaskFailure::classify::<T>(Err(error))),
-            };
-            match outcome {
-                Ok(value) => values.push((self.positions[&id], value)),
-                Err(failure) => failures.push((self.positions[&id], failure)),
-            }
-        }
-        values.sort_by_key(|(position, _)| *position);
-        failures.sort_by_key(|(position, _)| *position);
-        if failures.is_empty() {
-            Ok(values.into_iter().map(|(_, value)| value).collect())
-        } else {
-            Err(ErrorGroup { failures })
-        }
+    if failures.is_empty() {
+        values.sort_by_key(|(index, _)| *index);
+        Ok(values.into_iter().map(|(_, value)| value).collect())
+    } else {
+        failures.sort_by_key(Failure::index);
+        Err(ErrorGroup { failures })
     }
 }
 // ANCHOR_END: join_classified

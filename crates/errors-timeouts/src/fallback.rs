@@ -11,7 +11,8 @@
 //! ```
 //!
 //! # Rust
-//! [`fallback`] awaits each source in turn and stops at the first success. Futures are lazy, so
+//! [`fallback`] checks that the chain is not empty, then returns a future that awaits each
+//! source in turn and stops at the first success. Futures are lazy, so
 //! building the whole chain up front calls nothing: a source's request is only sent when its turn
 //! comes. Sources of different types are boxed (`FutureExt::boxed`) into one list. The answer,
 //! [`Served`], says which source answered and keeps the errors of those skipped, so a fallback
@@ -31,8 +32,11 @@
 
 use std::future::Future;
 
+use basics::ConfigError;
+
 /// The answer of a [`fallback`] chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "the answer carries the errors of the sources skipped"]
 pub struct Served<T, E> {
     /// The label of the source that answered.
     pub source: &'static str,
@@ -42,46 +46,61 @@ pub struct Served<T, E> {
     pub skipped: Vec<(&'static str, E)>,
 }
 
-/// Why a [`fallback`] chain produced no value.
+/// Every source of a [`fallback`] chain failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FallbackError<E> {
-    /// The chain had no source at all.
-    #[error("the fallback chain is empty")]
-    Empty,
-    /// Every source failed; their errors, in order.
-    #[error("all {} sources failed", .0.len())]
-    AllFailed(Vec<(&'static str, E)>),
+#[error("all {} sources failed", .errors.len())]
+pub struct AllFailed<E> {
+    /// Each source's label and error, in order.
+    pub errors: Vec<(&'static str, E)>,
 }
 
 // ANCHOR: fallback
-/// Awaits each `(label, source)` in order and returns the first success.
+/// Checks that the chain has a source, then returns a future that awaits each
+/// `(label, source)` in order and resolves to the first success.
 ///
 /// # Errors
-/// [`FallbackError::Empty`] for an empty chain; [`FallbackError::AllFailed`] when every source
-/// fails.
+/// [`ConfigError::Empty`] for an empty chain. The returned future resolves to [`AllFailed`]
+/// when every source fails.
 ///
 /// # Examples
 /// ```
 /// use errors_timeouts::fallback;
 /// use futures::FutureExt;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let served = fallback([
 ///     ("primary", async { Err::<String, _>("connection refused") }.boxed()),
 ///     ("cache", async { Ok("cached profile".to_string()) }.boxed()),
-/// ])
+/// ])?
 /// .await
 /// .unwrap();
 /// assert_eq!((served.source, served.value.as_str()), ("cache", "cached profile"));
 /// assert_eq!(served.skipped, [("primary", "connection refused")]);
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// Dropping the returned future drops the source being tried; later sources are never called.
-pub async fn fallback<I, F, T, E>(sources: I) -> Result<Served<T, E>, FallbackError<E>>
+pub fn fallback<I, F, T, E>(
+    sources: I,
+) -> Result<impl Future<Output = Result<Served<T, E>, AllFailed<E>>>, ConfigError>
 where
     I: IntoIterator<Item = (&'static str, F)>,
+    F: Future<Output = Result<T, E>>,
+{
+    // Collecting the sources calls nothing: each is a future that does nothing until awaited.
+    let sources: Vec<(&'static str, F)> = sources.into_iter().collect();
+    if sources.is_empty() {
+        return Err(ConfigError::Empty { name: "sources" });
+    }
+    Ok(try_in_order(sources))
+}
+
+async fn try_in_order<F, T, E>(
+    sources: Vec<(&'static str, F)>,
+) -> Result<Served<T, E>, AllFailed<E>>
+where
     F: Future<Output = Result<T, E>>,
 {
     let mut skipped = Vec::new();
@@ -97,10 +116,6 @@ where
             Err(error) => skipped.push((source, error)),
         }
     }
-    if skipped.is_empty() {
-        Err(FallbackError::Empty)
-    } else {
-        Err(FallbackError::AllFailed(skipped))
-    }
+    Err(AllFailed { errors: skipped })
 }
 // ANCHOR_END: fallback

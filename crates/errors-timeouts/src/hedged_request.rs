@@ -12,7 +12,7 @@
 //! ```
 //!
 //! # Rust
-//! [`hedge`] pins the primary, races it against a `sleep(delay)` and, when the sleep wins, starts
+//! [`hedge`] checks the delay and returns the race as a future: it pins the primary, races it against a `sleep(delay)` and, when the sleep wins, starts
 //! the hedge and races both in a `select!`. The first **success** wins; a failure waits for the
 //! other request. Returning drops the loser, which cancels it at its `.await`.
 //!
@@ -23,13 +23,17 @@
 //! # Pitfalls
 //! - A hedge doubles load on the slowest requests: set the delay near the p95 latency, so about
 //!   5% of requests are hedged, and only hedge idempotent calls.
-//! - A delay of zero is allowed and documented: both requests start at once (a plain race).
+//! - A delay of zero is allowed and documented: both requests start at once (a plain race). A
+//!   delay past [`basics::config::MAX_DURATION`] (365 days) is refused with a [`ConfigError`]:
+//!   "never hedge" is calling the request alone.
 //!
 //! # See also
 //! [`crate::fallback`](mod@crate::fallback) (one after the other), `basics::race`.
 
 use std::future::Future;
 use std::time::Duration;
+
+use basics::config::{self, ConfigError};
 
 /// Which request of a [`hedge`] answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,34 +56,50 @@ pub struct Hedged<T> {
 }
 
 // ANCHOR: hedge
-/// Sends `request(Attempt::Primary)`; if it has not succeeded after `delay` (or fails sooner),
-/// sends `request(Attempt::Hedge)` too, and returns the first success.
+/// Checks `delay`, then returns the race: sends `request(Attempt::Primary)`; if it has not
+/// succeeded after `delay` (or fails sooner), sends `request(Attempt::Hedge)` too, and resolves
+/// to the first success.
 ///
 /// # Errors
-/// The last error when both requests fail.
+/// [`ConfigError::TooLong`] for a delay past [`config::MAX_DURATION`] (zero is allowed: both
+/// requests start at once). The returned future resolves to the last error when both requests
+/// fail.
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use errors_timeouts::{Attempt, hedge};
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
 /// let answer = hedge(Duration::from_millis(300), |attempt| async move {
 ///     let latency = if attempt == Attempt::Primary { 2_000 } else { 100 };
 ///     tokio::time::sleep(Duration::from_millis(latency)).await;
 ///     Ok::<_, ()>(latency)
-/// })
+/// })?
 /// .await
 /// .unwrap();
 /// assert_eq!((answer.winner, answer.value), (Attempt::Hedge, 100));
 /// assert_eq!(start.elapsed(), Duration::from_millis(400));
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// Dropping the returned future drops both requests.
-pub async fn hedge<T, E, F, Fut>(delay: Duration, mut request: F) -> Result<Hedged<T>, E>
+pub fn hedge<T, E, F, Fut>(
+    delay: Duration,
+    request: F,
+) -> Result<impl Future<Output = Result<Hedged<T>, E>>, ConfigError>
+where
+    F: FnMut(Attempt) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    let delay = config::duration_or_zero("delay", delay)?;
+    Ok(race_with_hedge(delay, request))
+}
+
+async fn race_with_hedge<T, E, F, Fut>(delay: Duration, mut request: F) -> Result<Hedged<T>, E>
 where
     F: FnMut(Attempt) -> Fut,
     Fut: Future<Output = Result<T, E>>,

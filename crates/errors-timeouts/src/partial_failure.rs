@@ -32,6 +32,7 @@ use std::future::Future;
 // ANCHOR: settled
 /// Every outcome of a [`settle_all`], split by kind; each entry keeps its item's input position.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use = "the report carries the failures"]
 pub struct Settled<T, E> {
     /// The successes, in input order: `(position, value)`.
     pub succeeded: Vec<(usize, T)>,

@@ -18,6 +18,13 @@
 //! jitter comes from a tiny seeded generator (SplitMix64), so a seed gives the same delays on
 //! every run.
 //!
+//! Every delay is a whole number of milliseconds, rounded up. Tokio's timer counts whole
+//! milliseconds and ends a sleep at the first tick at or after its deadline, so a 1.5 ms sleep
+//! lasts 2 ms; rounding the delays the same way makes [`RetryPolicy::delays`] report the sleeps
+//! tokio really does (exactly, on the paused clock), the budget check use them, and jitter keep
+//! its bounds on that grid. On the real clock a sleep that starts between two ticks can still
+//! end up to 1 ms later.
+//!
 //! # Differences
 //! - The operation is a closure that builds a new future per attempt (`|| client.get(url)`): a
 //!   Rust future runs once, it cannot be awaited again.
@@ -28,6 +35,7 @@
 //! - Retrying every error (a 400, a parse error) multiplies load for nothing: pass a predicate.
 //! - Without jitter, clients that failed together retry together (a thundering herd).
 //! - Without a budget, retries stacked on retries outlive the caller's own deadline.
+//! - A sub-millisecond delay is not a sub-millisecond sleep in tokio: it is rounded up to 1 ms.
 //!
 //! # In production
 //! backon (`ExponentialBuilder` with tokio's sleeper, which honours the paused clock) does the
@@ -39,23 +47,13 @@
 use std::future::Future;
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use tokio::time::Instant;
 
-/// Invalid [`RetryPolicy`] settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum RetryConfigError {
-    /// `max_attempts` was 0: not even the first attempt would run.
-    #[error("max attempts must be at least 1")]
-    ZeroAttempts,
-    /// The multiplier was 0: every delay after the first would be zero.
-    #[error("the backoff multiplier must be at least 1")]
-    ZeroMultiplier,
-    /// The budget was zero: no attempt could start within it.
-    #[error("the retry budget must be greater than zero")]
-    ZeroBudget,
-}
-
 /// How the delays are randomised. The seed makes the sequence reproducible.
+///
+/// `d` below is the planned delay in whole milliseconds (rounded up); a jittered delay is a
+/// whole number of milliseconds too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Jitter {
     /// Exact exponential delays.
@@ -65,7 +63,7 @@ pub enum Jitter {
         /// The generator's seed.
         seed: u64,
     },
-    /// "Equal jitter": each delay uniform in `[d/2, d]` (never much shorter than planned).
+    /// "Equal jitter": each delay uniform in `[⌈d/2⌉, d]` (never shorter than half the plan).
     Equal {
         /// The generator's seed.
         seed: u64,
@@ -79,13 +77,15 @@ pub struct RetryPolicy {
     initial_delay: Duration,
     multiplier: u32,
     max_delay: Duration,
-    max_attempts: u32,
+    max_attempts: usize,
     jitter: Jitter,
     budget: Option<Duration>,
 }
 
-/// Builds a [`RetryPolicy`]; every setting has a default.
+/// Builds a [`RetryPolicy`]; every setting has a default, [`build`](RetryPolicyBuilder::build)
+/// checks them all.
 #[derive(Debug, Clone, Copy)]
+#[must_use = "a builder does nothing until `build` is called"]
 pub struct RetryPolicyBuilder {
     policy: RetryPolicy,
 }
@@ -107,12 +107,13 @@ impl RetryPolicy {
     }
 
     /// The most attempts (the first one included).
-    pub fn max_attempts(&self) -> u32 {
+    pub fn max_attempts(&self) -> usize {
         self.max_attempts
     }
 
-    /// The delays before attempts 2, 3, ... (`max_attempts - 1` of them). Jittered delays are
-    /// rounded down to whole milliseconds, the resolution of tokio's timer.
+    /// The delays before attempts 2, 3, ... (`max_attempts - 1` of them), each a whole number
+    /// of milliseconds: the planned delay rounded up to the next millisecond (as tokio's timer
+    /// rounds a sleep), then jittered on that grid.
     ///
     /// # Examples
     /// ```
@@ -127,6 +128,10 @@ impl RetryPolicy {
     ///     .unwrap();
     /// let ms: Vec<u128> = policy.delays().map(|d| d.as_millis()).collect();
     /// assert_eq!(ms, [100, 200, 400, 500]);
+    /// // 1.5 ms is slept as 2 ms by tokio, and reported so.
+    /// let fine = RetryPolicy::builder().initial_delay(Duration::from_micros(1_500)).build().unwrap();
+    /// let ms: Vec<u128> = fine.delays().map(|d| d.as_millis()).collect();
+    /// assert_eq!(ms, [2, 3]);
     /// ```
     pub fn delays(&self) -> impl Iterator<Item = Duration> + use<> {
         let policy = *self;
@@ -136,28 +141,36 @@ impl RetryPolicy {
         });
         let mut base = policy.initial_delay.min(policy.max_delay);
         (1..policy.max_attempts).map(move |_| {
-            let planned = base;
+            let planned = whole_millis_up(base);
+            // `base` stays at most `max_delay` (at most `config::MAX_DURATION`).
             base = base.saturating_mul(policy.multiplier).min(policy.max_delay);
-            let jittered = match policy.jitter {
-                Jitter::None => return planned,
-                Jitter::Full { .. } => planned.mul_f64(rng.next_f64()),
-                Jitter::Equal { .. } => planned / 2 + (planned / 2).mul_f64(rng.next_f64()),
+            let millis = match policy.jitter {
+                Jitter::None => planned,
+                Jitter::Full { .. } => rng.below(planned + 1),
+                Jitter::Equal { .. } => {
+                    let half = planned.div_ceil(2);
+                    half + rng.below(planned - half + 1)
+                }
             };
-            // Tokio's timer counts whole milliseconds and rounds a sleep up; rounding the jitter
-            // down here keeps each sleep exactly the delay reported.
-            Duration::from_millis(u64::try_from(jittered.as_millis()).unwrap_or(u64::MAX))
+            Duration::from_millis(millis)
         })
     }
 }
 
+/// `delay` in milliseconds, rounded up: the length of tokio's sleep of `delay` on its 1 ms grid.
+fn whole_millis_up(delay: Duration) -> u64 {
+    // At most `config::MAX_DURATION` (about 3.2e10 ms), far inside a `u64`.
+    u64::try_from(delay.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX)
+}
+
 impl RetryPolicyBuilder {
-    /// The most attempts, the first one included (default 3).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    /// The most attempts, the first one included (default 3): `1..=config::MAX_CAPACITY`.
+    pub fn max_attempts(mut self, attempts: usize) -> Self {
         self.policy.max_attempts = attempts;
         self
     }
 
-    /// The delay before the second attempt (default 100 ms).
+    /// The delay before the second attempt (default 100 ms); zero retries at once.
     pub fn initial_delay(mut self, delay: Duration) -> Self {
         self.policy.initial_delay = delay;
         self
@@ -181,7 +194,9 @@ impl RetryPolicyBuilder {
         self
     }
 
-    /// The overall budget: no attempt starts later than this after the first one (default none).
+    /// The overall budget (default none): no attempt is made that is due later than this after
+    /// the first one. On the paused clock attempts start exactly when due; on the real clock
+    /// the timer's 1 ms tick and the scheduler can start one a little later.
     pub fn budget(mut self, budget: Duration) -> Self {
         self.policy.budget = Some(budget);
         self
@@ -190,17 +205,20 @@ impl RetryPolicyBuilder {
     /// Checks the settings.
     ///
     /// # Errors
-    /// [`RetryConfigError`] for zero attempts, a zero multiplier or a zero budget.
-    pub fn build(self) -> Result<RetryPolicy, RetryConfigError> {
+    /// [`ConfigError`] naming the setting: `max_attempts` or `multiplier` of 0 or past
+    /// [`config::MAX_CAPACITY`]; `initial_delay` or `max_delay` past [`config::MAX_DURATION`];
+    /// a `budget` of zero or past [`config::MAX_DURATION`].
+    pub fn build(self) -> Result<RetryPolicy, ConfigError> {
         let policy = self.policy;
-        if policy.max_attempts == 0 {
-            return Err(RetryConfigError::ZeroAttempts);
-        }
-        if policy.multiplier == 0 {
-            return Err(RetryConfigError::ZeroMultiplier);
-        }
-        if policy.budget == Some(Duration::ZERO) {
-            return Err(RetryConfigError::ZeroBudget);
+        config::count("max_attempts", policy.max_attempts)?;
+        config::count(
+            "multiplier",
+            usize::try_from(policy.multiplier).unwrap_or(usize::MAX),
+        )?;
+        config::duration_or_zero("initial_delay", policy.initial_delay)?;
+        config::duration_or_zero("max_delay", policy.max_delay)?;
+        if let Some(budget) = policy.budget {
+            config::duration("budget", budget)?;
         }
         Ok(policy)
     }
@@ -231,6 +249,13 @@ impl SplitMix64 {
     fn next_f64(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
+
+    /// Uniform in `0..n` (`n` at least 1 and far below 2^53, as a delay in ms is).
+    fn below(&mut self, n: u64) -> u64 {
+        // `as u64` truncates: the floor of a value in `[0, n)`, exact since `n < 2^53`.
+        let value = (self.next_f64() * n as f64) as u64;
+        value.min(n - 1)
+    }
 }
 
 /// Why [`retry`] gave up.
@@ -240,7 +265,7 @@ pub enum RetryError<E> {
     #[error("gave up after {attempts} attempts")]
     Exhausted {
         /// Attempts made.
-        attempts: u32,
+        attempts: usize,
         /// The last error.
         #[source]
         last: E,
@@ -249,7 +274,7 @@ pub enum RetryError<E> {
     #[error("permanent error on attempt {attempts}")]
     Permanent {
         /// Attempts made.
-        attempts: u32,
+        attempts: usize,
         /// The error.
         #[source]
         error: E,
@@ -258,7 +283,7 @@ pub enum RetryError<E> {
     #[error("retry budget spent after {attempts} attempts")]
     BudgetSpent {
         /// Attempts made.
-        attempts: u32,
+        attempts: usize,
         /// The last error.
         #[source]
         last: E,
@@ -302,16 +327,17 @@ pub async fn retry<T, E, Fut>(
 where
     Fut: Future<Output = Result<T, E>>,
 {
-    // The success path does no more than the bare call: the clock is read only when a budget
-    // is set (the budget counts from the first attempt).
+    // The budget counts from the first attempt; the clock is read only when there is one.
     let start = policy.budget.map(|_| Instant::now());
     let error = match operation().await {
         Ok(value) => return Ok(value),
         Err(error) => error,
     };
     // The rest (delay generator, sleep, later attempts) is its own future, boxed: the future
-    // of a call that succeeds at once stays small and cheap to create and move. The one
-    // allocation comes after a failure, just before a backoff sleep.
+    // of a call that succeeds at once stays small and cheap to create and move, and the one
+    // allocation comes after a failure. Measured by `cargo bench -p errors-timeouts` (200 000
+    // calls that succeed at once): 1.50x a hand-written loop boxed, 2.24x with the loop inline
+    // (49% slower), so the box stays.
     Box::pin(retry_after_failure(
         policy,
         start,
@@ -345,6 +371,8 @@ where
                 last: error,
             });
         };
+        // The next attempt starts `delay` from now (a whole number of ms, as tokio sleeps it):
+        // give up now rather than sleep past the budget.
         if let (Some(start), Some(budget)) = (start, policy.budget)
             && start.elapsed().saturating_add(delay) > budget
         {

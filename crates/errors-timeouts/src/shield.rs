@@ -34,22 +34,15 @@
 
 use std::future::Future;
 
-use tokio::task::JoinError;
+use basics::TaskFailed;
 use tokio_util::task::TaskTracker;
-
-/// The shielded work did not return a value.
-#[derive(Debug, thiserror::Error)]
-pub enum ShieldError {
-    /// The shielded work panicked.
-    #[error("shielded work panicked")]
-    Panicked(#[source] JoinError),
-    /// The shielded work was cancelled by its runtime shutting down.
-    #[error("shielded work was cancelled by runtime shutdown")]
-    Cancelled(#[source] JoinError),
-}
 
 // ANCHOR: shield
 /// Runs critical work as tasks that outlive their callers, and lets shutdown wait for them.
+///
+/// Cheap to clone: clones share one set of shielded tasks (a [`TaskTracker`], an `Arc`
+/// inside). A shield has no `close`: work can be shielded at any time, also while someone
+/// [`wait`](Shield::wait)s, and dropping every handle stops nothing (shielded work finishes).
 ///
 /// # Examples
 /// ```
@@ -70,15 +63,26 @@ pub enum ShieldError {
 /// assert_eq!(start.elapsed(), Duration::from_secs(2));
 /// # }
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Shield {
     tracker: TaskTracker,
 }
 
+impl Default for Shield {
+    fn default() -> Shield {
+        Shield::new()
+    }
+}
+
 impl Shield {
-    /// A shield with no work yet.
+    /// A shield with no work yet. Starts nothing.
     pub fn new() -> Shield {
-        Shield::default()
+        let tracker = TaskTracker::new();
+        // Closed once, for good: a closed tracker still tracks every task spawned on it, and
+        // only a closed tracker's `wait` can return. (Closing and reopening around each wait
+        // would let one waiter reopen it under another, which then waits forever.)
+        tracker.close();
+        Shield { tracker }
     }
 
     /// Spawns `work` at once and waits for its output.
@@ -87,26 +91,27 @@ impl Shield {
     /// it runs even if the caller is cancelled before its first `.await`.
     ///
     /// # Errors
-    /// [`ShieldError::Panicked`] when the work panics; [`ShieldError::Cancelled`] when the runtime
-    /// shuts down before it finishes.
+    /// [`TaskFailed::Panicked`] when the work panics (the payload can be re-raised);
+    /// [`TaskFailed::Cancelled`] when the runtime shuts down before it finishes. `index` is
+    /// always 0: each call shields one task.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime, as [`tokio::spawn`] does.
     ///
     /// # Cancel safety
     /// Dropping the returned future does not stop the work: that is the point. Its output is then
     /// dropped when it finishes.
-    pub fn run<F>(&self, work: F) -> impl Future<Output = Result<F::Output, ShieldError>> + use<F>
+    #[track_caller]
+    pub fn run<F>(&self, work: F) -> impl Future<Output = Result<F::Output, TaskFailed>> + use<F>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         let handle = self.tracker.spawn(work);
         async move {
-            handle.await.map_err(|error| {
-                if error.is_panic() {
-                    ShieldError::Panicked(error)
-                } else {
-                    ShieldError::Cancelled(error)
-                }
-            })
+            handle
+                .await
+                .map_err(|error| TaskFailed::from_join_error(0, error))
         }
     }
 
@@ -115,17 +120,19 @@ impl Shield {
         self.tracker.len()
     }
 
-    /// Waits until every shielded task has finished (for shutdown). Work shielded while waiting
-    /// is waited for too.
+    /// Waits until no shielded task is running (for shutdown). Work shielded while waiting is
+    /// waited for too: `wait` returns only when it sees no shielded task at all. (Work
+    /// shielded after it has returned is not: shut down the callers that shield first.)
     ///
     /// # Cancel safety
     /// Cancel-safe: dropping it only stops the waiting.
     pub async fn wait(&self) {
-        // A TaskTracker's `wait` returns only once it is closed and empty; closing it here does
-        // not stop later `run` calls from spawning (a closed tracker still tracks new tasks).
-        self.tracker.close();
-        self.tracker.wait().await;
-        self.tracker.reopen();
+        // The tracker's `wait` is woken when its last task ends, and is then ready even if new
+        // work was shielded before this task was polled again (a caller woken by the same
+        // ending, say, that shields its next step): check, and wait again.
+        while !self.tracker.is_empty() {
+            self.tracker.wait().await;
+        }
     }
 }
 // ANCHOR_END: shield

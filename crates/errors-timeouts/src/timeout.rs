@@ -24,7 +24,9 @@
 //! - A timeout cannot interrupt code that never reaches an `.await` (a blocking call or a busy
 //!   loop): the timer fires but nobody polls it. Move such work off the runtime.
 //! - A zero limit is not an error: the operation is polled once, and a ready one succeeds
-//!   (`a_zero_limit_lets_a_ready_operation_through` shows both outcomes).
+//!   (`a_zero_limit_lets_a_ready_operation_through` shows both outcomes). A limit past
+//!   [`basics::config::MAX_DURATION`] (365 days) is refused with a [`ConfigError`]: "no limit"
+//!   is not calling `timeout` at all, not `Duration::MAX`.
 //!
 //! # See also
 //! [`crate::deadline`] (one budget over several steps).
@@ -33,6 +35,8 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
+
+use basics::config::{self, ConfigError};
 
 // ANCHOR: timed_out
 /// The operation did not finish within its limit.
@@ -45,36 +49,42 @@ pub struct TimedOut {
 // ANCHOR_END: timed_out
 
 // ANCHOR: timeout
-/// Runs `operation` with a time limit of `limit` on tokio's clock.
+/// Runs `operation` with a time limit of `limit` on tokio's clock: checks the limit, then
+/// returns the future to await.
 ///
 /// The operation is polled before the timer is checked, so one that is ready at once succeeds
 /// even under a zero limit.
 ///
 /// # Errors
-/// The returned future resolves to [`TimedOut`] when `limit` passes first; `operation` has then
-/// been dropped.
+/// [`ConfigError::TooLong`] for a limit past [`config::MAX_DURATION`]. The returned future
+/// resolves to [`TimedOut`] when `limit` passes first; `operation` has then been dropped.
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use errors_timeouts::{TimedOut, timeout};
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
 /// let slow = tokio::time::sleep(Duration::from_secs(5));
 /// let limit = Duration::from_secs(2);
-/// assert_eq!(timeout(limit, slow).await, Err(TimedOut { limit }));
+/// assert_eq!(timeout(limit, slow)?.await, Err(TimedOut { limit }));
 /// assert_eq!(start.elapsed(), limit);
+/// # Ok(())
 /// # }
 /// ```
 ///
 /// # Cancel safety
 /// Dropping the returned future drops `operation`: it is exactly as cancel-safe as `operation`.
-pub fn timeout<F: IntoFuture>(limit: Duration, operation: F) -> Timeout<F::IntoFuture> {
-    Timeout {
+pub fn timeout<F: IntoFuture>(
+    limit: Duration,
+    operation: F,
+) -> Result<Timeout<F::IntoFuture>, ConfigError> {
+    let limit = config::duration_or_zero("limit", limit)?;
+    Ok(Timeout {
         inner: tokio::time::timeout(limit, operation),
         limit,
-    }
+    })
 }
 
 pin_project_lite::pin_project! {

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use errors_timeouts::{ZeroFailureLimit, on_drop, run_until_failures};
+use basics::ConfigError;
+use errors_timeouts::{on_drop, run_until_failures};
 use proptest::prelude::*;
 use tokio::time::{Instant, sleep};
 
@@ -57,18 +58,43 @@ async fn a_panic_counts_as_a_failure() {
         }
         Ok::<_, ()>(n)
     });
+    let quiet = testing::QuietPanics::new();
     let report = run_until_failures(jobs, 1).await.expect("valid limit");
-    assert_eq!(report.panicked, [0]);
+    drop(quiet);
+    let panicked: Vec<usize> = report.panicked.iter().map(|(index, _)| *index).collect();
+    assert_eq!(panicked, [0]);
+    assert_eq!(report.panicked[0].1.message(), Some("job 0 panics"));
     assert_eq!(report.cancelled, [1, 2]);
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_zero_limit_is_a_typed_error() {
-    let jobs = [async { Ok::<u8, u8>(1) }];
-    assert_eq!(
-        run_until_failures(jobs, 0).await.unwrap_err(),
-        ZeroFailureLimit
-    );
+async fn a_zero_or_huge_limit_is_a_config_error_and_nothing_runs() {
+    for (limit, expected) in [
+        (
+            0,
+            ConfigError::Zero {
+                name: "max_failures",
+            },
+        ),
+        (
+            usize::MAX,
+            ConfigError::TooLarge {
+                name: "max_failures",
+                value: usize::MAX,
+                max: basics::config::MAX_CAPACITY,
+            },
+        ),
+    ] {
+        let started = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&started);
+        let jobs = [async move {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Ok::<u8, u8>(1)
+        }];
+        let error = run_until_failures(jobs, limit).await.expect_err("refused");
+        assert_eq!(error, expected);
+        assert_eq!(started.load(Ordering::SeqCst), 0, "nothing was spawned");
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -90,11 +116,7 @@ proptest! {
         outcomes in proptest::collection::vec((1u64..50, any::<bool>()), 0..20),
         limit in 1usize..5,
     ) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("runtime");
+        let runtime = testing::paused_runtime();
         let jobs = outcomes.clone().into_iter().map(|(ms, ok)| async move {
             sleep(Duration::from_millis(ms * 10)).await;
             if ok { Ok(ms) } else { Err(ms) }

@@ -5,9 +5,10 @@
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
+use basics::ConfigError;
 use errors_timeouts::cancel_safety::{
-    acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated, frames_with_read_buf,
-    frames_with_read_exact, relay_with_reserve, relay_with_send,
+    Heartbeat, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated,
+    frames_with_read_buf, frames_with_read_exact, relay_with_reserve, relay_with_send,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Mutex, Semaphore, broadcast, mpsc, oneshot, watch};
@@ -32,7 +33,7 @@ async fn relay_six_items(lossless: bool) -> Vec<u32> {
         }
         received
     };
-    let period = Duration::from_millis(100);
+    let period = Heartbeat::new(Duration::from_millis(100)).expect("a valid period");
     if lossless {
         tokio::join!(relay_with_reserve(input_rx, output_tx, period), consumer).1
     } else {
@@ -111,7 +112,7 @@ fn frames_in_halves() -> tokio::io::DuplexStream {
 
 #[tokio::test(start_paused = true)]
 async fn read_exact_in_a_select_loses_bytes() {
-    let period = Duration::from_millis(100);
+    let period = Heartbeat::new(Duration::from_millis(100)).expect("a valid period");
     let out = frames_with_read_exact(frames_in_halves(), period)
         .await
         .expect("no I/O error");
@@ -123,7 +124,7 @@ async fn read_exact_in_a_select_loses_bytes() {
 
 #[tokio::test(start_paused = true)]
 async fn read_buf_framing_loses_nothing() {
-    let period = Duration::from_millis(100);
+    let period = Heartbeat::new(Duration::from_millis(100)).expect("a valid period");
     let out = frames_with_read_buf(frames_in_halves(), period)
         .await
         .expect("no I/O error");
@@ -142,7 +143,7 @@ async fn who_is_served_first(pinned: bool) -> Vec<&'static str> {
     let a = tokio::spawn({
         let (semaphore, order) = (Arc::clone(&semaphore), Arc::clone(&order));
         async move {
-            let period = Duration::from_millis(300);
+            let period = Heartbeat::new(Duration::from_millis(300)).expect("a valid period");
             let (_permit, heartbeats) = if pinned {
                 acquire_pinned(&semaphore, period).await
             } else {
@@ -340,4 +341,27 @@ async fn write_all_in_a_select_can_stop_half_way() {
         arrived, b"0123",
         "part of the message went out, and nothing says how much"
     );
+}
+
+/// Issue 10, item 9: a zero heartbeat period is refused, not a panic inside tokio's `interval`
+/// (and a `Duration::MAX` one is not an `Instant` overflow).
+#[tokio::test(start_paused = true)]
+async fn a_zero_or_too_long_heartbeat_period_is_a_config_error() {
+    assert_eq!(
+        Heartbeat::new(Duration::ZERO),
+        Err(ConfigError::Zero { name: "period" })
+    );
+    assert!(matches!(
+        Heartbeat::new(Duration::MAX),
+        Err(ConfigError::TooLong { name: "period", .. })
+    ));
+    // The longest period is accepted and the relay runs with it.
+    let longest = Heartbeat::new(basics::config::MAX_DURATION).expect("365 days is valid");
+    let (input_tx, input_rx) = mpsc::channel(1);
+    let (output_tx, mut output_rx) = mpsc::channel(1);
+    input_tx.send(7).await.expect("open");
+    drop(input_tx);
+    let relay = relay_with_reserve(input_rx, output_tx, longest).await;
+    assert_eq!((relay.forwarded, relay.heartbeats), (1, 0));
+    assert_eq!(output_rx.recv().await, Some(7));
 }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use errors_timeouts::{Stopped, on_drop, stop_task};
+use basics::TaskFailed;
+use errors_timeouts::{on_drop, stop_task};
 use tokio::time::{Instant, sleep};
 use tokio_util::sync::CancellationToken;
 
@@ -82,7 +83,10 @@ async fn stop_task_returns_once_the_task_has_stopped() {
         sleep(Duration::from_secs(60)).await;
     });
     sleep(Duration::from_millis(10)).await;
-    assert!(matches!(stop_task(task).await, Stopped::Cancelled));
+    assert!(matches!(
+        stop_task(task).await,
+        Err(TaskFailed::Cancelled { index: 0 })
+    ));
     assert_eq!(
         cleaned.load(Ordering::SeqCst),
         1,
@@ -94,7 +98,7 @@ async fn stop_task_returns_once_the_task_has_stopped() {
 async fn stop_task_on_a_finished_task_returns_its_output() {
     let task = tokio::spawn(async { 5 });
     sleep(Duration::from_millis(1)).await;
-    assert!(matches!(stop_task(task).await, Stopped::Finished(5)));
+    assert!(matches!(stop_task(task).await, Ok(5)));
 }
 
 #[tokio::test(start_paused = true)]

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use errors_timeouts::{
-    BreakerConfig, BreakerConfigError, BreakerError, BreakerState, CircuitBreaker,
-};
+use basics::ConfigError;
+use basics::config::{MAX_CAPACITY, MAX_DURATION};
+use errors_timeouts::{BreakerConfig, BreakerError, BreakerState, CircuitBreaker};
 use proptest::prelude::*;
 use tokio::time::{Instant, advance, sleep};
 
-fn breaker(threshold: u32, open_secs: u64, probes: u32) -> CircuitBreaker {
+fn breaker(threshold: usize, open_secs: u64, probes: usize) -> CircuitBreaker {
     CircuitBreaker::new(BreakerConfig {
         failure_threshold: threshold,
         open_for: Duration::from_secs(open_secs),
@@ -157,39 +157,68 @@ async fn a_cancelled_probe_gives_its_slot_back() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_open_duration_too_long_to_add_keeps_it_open_instead_of_panicking() {
+async fn the_longest_open_duration_keeps_it_open_for_365_days() {
     let b = CircuitBreaker::new(BreakerConfig {
         failure_threshold: 1,
-        open_for: Duration::MAX,
+        open_for: MAX_DURATION,
         half_open_probes: 1,
     })
-    .expect("valid config");
+    .expect("365 days is valid");
     assert_eq!(fail(&b).await, Err(BreakerError::Failed("down")));
-    advance(Duration::from_secs(86_400 * 365)).await;
+    advance(MAX_DURATION - Duration::from_secs(1)).await;
     assert_eq!(b.state(), BreakerState::Open);
     assert!(matches!(succeed(&b).await, Err(BreakerError::Open { .. })));
+    advance(Duration::from_secs(1)).await;
+    assert_eq!(b.state(), BreakerState::HalfOpen);
 }
 
 #[test]
-fn bad_settings_are_typed_errors() {
+fn zero_huge_and_too_long_settings_are_config_errors() {
     let config = |threshold, open_for, probes| BreakerConfig {
         failure_threshold: threshold,
         open_for,
         half_open_probes: probes,
     };
     let secs = Duration::from_secs;
+    let refused = |c| CircuitBreaker::new(c).expect_err("refused");
     assert_eq!(
-        CircuitBreaker::new(config(0, secs(30), 1)).unwrap_err(),
-        BreakerConfigError::ZeroThreshold
+        refused(config(0, secs(30), 1)),
+        ConfigError::Zero {
+            name: "failure_threshold"
+        }
     );
     assert_eq!(
-        CircuitBreaker::new(config(5, Duration::ZERO, 1)).unwrap_err(),
-        BreakerConfigError::ZeroOpenDuration
+        refused(config(usize::MAX, secs(30), 1)),
+        ConfigError::TooLarge {
+            name: "failure_threshold",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
     );
     assert_eq!(
-        CircuitBreaker::new(config(5, secs(30), 0)).unwrap_err(),
-        BreakerConfigError::ZeroProbes
+        refused(config(5, Duration::ZERO, 1)),
+        ConfigError::Zero { name: "open_for" }
     );
+    assert!(matches!(
+        refused(config(5, Duration::MAX, 1)),
+        ConfigError::TooLong {
+            name: "open_for",
+            ..
+        }
+    ));
+    assert_eq!(
+        refused(config(5, secs(30), 0)),
+        ConfigError::Zero {
+            name: "half_open_probes"
+        }
+    );
+    assert!(matches!(
+        refused(config(5, secs(30), usize::MAX)),
+        ConfigError::TooLarge {
+            name: "half_open_probes",
+            ..
+        }
+    ));
     assert!(CircuitBreaker::new(BreakerConfig::default()).is_ok());
 }
 
@@ -199,15 +228,11 @@ proptest! {
     #[test]
     fn no_call_is_admitted_while_open_before_the_open_duration(
         events in proptest::collection::vec((0u64..20_000, any::<bool>()), 1..60),
-        threshold in 1u32..4,
+        threshold in 1usize..4,
         open_ms in 1u64..10_000,
-        probes in 1u32..3,
+        probes in 1usize..3,
     ) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("runtime");
+        let runtime = testing::paused_runtime();
         runtime.block_on(async {
             let open_for = Duration::from_millis(open_ms);
             let b = CircuitBreaker::new(BreakerConfig { failure_threshold: threshold, open_for, half_open_probes: probes })

@@ -3,6 +3,8 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use basics::ConfigError;
+use basics::config::MAX_DURATION;
 use errors_timeouts::{Deadline, DeadlineError};
 use tokio::time::{Instant, sleep};
 
@@ -37,21 +39,29 @@ async fn a_step_after_the_deadline_fails_at_once_without_running() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_deadline_already_past_is_a_typed_error() {
+async fn a_zero_or_too_long_budget_is_a_config_error() {
     assert_eq!(
         Deadline::after(Duration::ZERO),
-        Err(DeadlineError::AlreadyPassed)
+        Err(ConfigError::Zero { name: "budget" })
     );
-    let past = Instant::now();
-    sleep(Duration::from_millis(1)).await;
-    assert_eq!(Deadline::at(past), Err(DeadlineError::AlreadyPassed));
-    let future = Instant::now() + Duration::from_secs(1);
-    assert_eq!(Deadline::at(future).map(|d| d.instant()), Ok(future));
+    assert!(matches!(
+        Deadline::after(Duration::MAX),
+        Err(ConfigError::TooLong { name: "budget", .. })
+    ));
+    let longest = Deadline::after(MAX_DURATION).expect("365 days is accepted");
+    assert_eq!(longest.remaining(), MAX_DURATION);
+    assert_eq!(longest.run(sleep(Duration::from_secs(60))).await, Ok(()));
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_unlimited_budget_is_a_far_deadline_not_a_panic() {
-    let deadline = Deadline::after(Duration::MAX).expect("a far-future deadline");
-    assert!(deadline.remaining() > Duration::from_secs(86_400 * 365));
-    assert_eq!(deadline.run(sleep(Duration::from_secs(60))).await, Ok(()));
+async fn a_deadline_already_past_fails_its_first_step_at_once() {
+    // A past instant is not bad configuration (it may come from a request that waited in a
+    // queue): it is a spent budget, and each step says so at run time.
+    let past = Instant::now();
+    sleep(Duration::from_millis(1)).await;
+    let deadline = Deadline::at(past);
+    assert!(deadline.is_expired());
+    assert_eq!(deadline.run(async { 1 }).await, Err(DeadlineError::Expired));
+    let future = Instant::now() + Duration::from_secs(1);
+    assert_eq!(Deadline::at(future).instant(), future);
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use errors_timeouts::{FallbackError, fallback, timeout};
+use basics::ConfigError;
+use errors_timeouts::{AllFailed, fallback, timeout};
 use futures::FutureExt;
 use testing::{FakeService, Script, Step};
 use tokio::time::Instant;
@@ -23,7 +24,8 @@ async fn primary_down_cache_hit_and_the_default_is_never_called() {
         (
             "primary",
             async {
-                match timeout(Duration::from_secs(1), primary.call()).await {
+                let call = timeout(Duration::from_secs(1), primary.call());
+                match call.map_err(|e| e.to_string())?.await {
                     Ok(reply) => reply.map_err(|e| e.to_string()),
                     Err(elapsed) => Err(elapsed.to_string()),
                 }
@@ -39,6 +41,7 @@ async fn primary_down_cache_hit_and_the_default_is_never_called() {
             async { default.call().await.map_err(|e| e.to_string()) }.boxed(),
         ),
     ])
+    .expect("a chain of three")
     .await
     .expect("the cache answers");
     assert_eq!(
@@ -60,15 +63,21 @@ async fn every_source_failing_returns_every_error_in_order() {
         ("a", std::future::ready(Err::<u8, _>(1))),
         ("b", std::future::ready(Err(2))),
     ])
+    .expect("a chain of two")
     .await;
     assert_eq!(
         outcome,
-        Err(FallbackError::AllFailed(vec![("a", 1), ("b", 2)]))
+        Err(AllFailed {
+            errors: vec![("a", 1), ("b", 2)]
+        })
     );
 }
 
 #[tokio::test(start_paused = true)]
-async fn an_empty_chain_is_a_typed_error() {
+async fn an_empty_chain_is_a_config_error() {
     let none: Vec<(&'static str, std::future::Ready<Result<u8, u8>>)> = Vec::new();
-    assert_eq!(fallback(none).await, Err(FallbackError::Empty));
+    assert!(matches!(
+        fallback(none),
+        Err(ConfigError::Empty { name: "sources" })
+    ));
 }

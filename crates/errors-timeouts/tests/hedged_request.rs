@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use basics::ConfigError;
+use basics::config::MAX_DURATION;
 use errors_timeouts::{Attempt, hedge};
 use testing::{FakeService, Script, Step};
 use tokio::time::Instant;
@@ -27,6 +29,7 @@ async fn run(
         Attempt::Primary => a.call(),
         Attempt::Hedge => b.call(),
     })
+    .expect("a valid delay")
     .await;
     (outcome, start.elapsed())
 }
@@ -113,4 +116,22 @@ async fn a_primary_winning_after_the_hedge_was_sent_cancels_the_hedge() {
     assert_eq!(elapsed, Duration::from_millis(400));
     assert_eq!(b.stats().started, 1, "the hedge was sent at +300 ms");
     assert_eq!(b.stats().cancelled, 1, "the losing hedge was cancelled");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_delay_past_365_days_is_a_config_error_and_sends_nothing() {
+    let (a, b) = replicas(Step::ok(), Step::ok());
+    let refused = hedge(Duration::MAX, |_| a.call()).err();
+    assert!(matches!(
+        refused,
+        Some(ConfigError::TooLong { name: "delay", .. })
+    ));
+    assert_eq!(a.stats().started, 0, "no request was sent");
+    let start = Instant::now();
+    let answer = hedge(MAX_DURATION, |_| b.call())
+        .expect("365 days is a valid delay")
+        .await
+        .expect("the primary answers");
+    assert_eq!((answer.winner, answer.hedged), (Attempt::Primary, false));
+    assert_eq!(start.elapsed(), Duration::ZERO);
 }

@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable, TokioSleeper};
-use errors_timeouts::{Jitter, RetryConfigError, RetryError, RetryPolicy, retry};
+use basics::ConfigError;
+use basics::config::{MAX_CAPACITY, MAX_DURATION};
+use errors_timeouts::{Jitter, RetryError, RetryPolicy, retry};
 use proptest::prelude::*;
 use testing::{FakeService, Script, Step};
 use tokio::time::Instant;
@@ -77,12 +79,12 @@ async fn seeded_jitter_gives_the_same_exact_sequence_on_every_run() {
         .build()
         .expect("valid");
     let delays: Vec<_> = policy.delays().collect();
-    assert_eq!(delays, [MS(174), MS(231), MS(511), MS(1_075)]);
+    assert_eq!(delays, [MS(174), MS(232), MS(511), MS(1_075)]);
     assert_eq!(policy.delays().collect::<Vec<_>>(), delays, "reproducible");
     // On the paused clock the sleeps are exactly those delays.
     let remote = FakeService::new("r", Script::new().then(Step::fail()));
     let (times, _) = attempt_times(&policy, &remote).await;
-    assert_eq!(times, [0, 174, 405, 916, 1_991]);
+    assert_eq!(times, [0, 174, 406, 917, 1_992]);
     let other_seed = RetryPolicy::builder()
         .max_attempts(5)
         .initial_delay(MS(200))
@@ -197,7 +199,7 @@ async fn an_attempt_starting_exactly_at_the_budget_runs_and_no_sleep_is_wasted()
 }
 
 #[test]
-fn huge_delays_saturate_instead_of_panicking() {
+fn the_longest_delays_and_a_huge_multiplier_saturate_at_the_cap() {
     for jitter in [
         Jitter::None,
         Jitter::Full { seed: 1 },
@@ -205,44 +207,87 @@ fn huge_delays_saturate_instead_of_panicking() {
     ] {
         let policy = RetryPolicy::builder()
             .max_attempts(4)
-            .initial_delay(Duration::MAX)
-            .max_delay(Duration::MAX)
-            .multiplier(u32::MAX)
+            .initial_delay(MAX_DURATION)
+            .max_delay(MAX_DURATION)
+            .multiplier(1 << 20)
             .jitter(jitter)
             .build()
             .expect("valid");
-        assert_eq!(policy.delays().count(), 3);
+        let delays: Vec<Duration> = policy.delays().collect();
+        assert_eq!(delays.len(), 3);
+        assert!(delays.iter().all(|d| *d <= MAX_DURATION));
     }
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_huge_delay_under_a_budget_is_budget_spent_not_a_panic() {
+async fn a_long_delay_under_a_budget_is_budget_spent_at_once() {
     let remote = FakeService::new("r", Script::new().then(Step::fail()));
     let policy = RetryPolicy::builder()
-        .initial_delay(Duration::MAX)
-        .max_delay(Duration::MAX)
+        .initial_delay(MAX_DURATION)
+        .max_delay(MAX_DURATION)
         .budget(Duration::from_secs(1))
         .build()
         .expect("valid");
+    let start = Instant::now();
     let outcome = retry(&policy, |_| true, || remote.call()).await;
     assert!(matches!(
         outcome,
         Err(RetryError::BudgetSpent { attempts: 1, .. })
     ));
+    assert_eq!(start.elapsed(), Duration::ZERO);
 }
 
 #[test]
-fn bad_settings_are_typed_errors() {
-    let zero_attempts = RetryPolicy::builder().max_attempts(0).build();
-    assert_eq!(zero_attempts, Err(RetryConfigError::ZeroAttempts));
-    let zero_multiplier = RetryPolicy::builder().multiplier(0).build();
-    assert_eq!(zero_multiplier, Err(RetryConfigError::ZeroMultiplier));
-    let zero_budget = RetryPolicy::builder().budget(Duration::ZERO).build();
-    assert_eq!(zero_budget, Err(RetryConfigError::ZeroBudget));
-    let one_attempt = RetryPolicy::builder()
-        .max_attempts(1)
+fn zero_huge_and_too_long_settings_are_config_errors() {
+    let build =
+        |builder: errors_timeouts::RetryPolicyBuilder| builder.build().expect_err("refused");
+    let b = RetryPolicy::builder;
+    assert_eq!(
+        build(b().max_attempts(0)),
+        ConfigError::Zero {
+            name: "max_attempts"
+        }
+    );
+    assert_eq!(
+        build(b().max_attempts(usize::MAX)),
+        ConfigError::TooLarge {
+            name: "max_attempts",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
+    );
+    assert_eq!(
+        build(b().multiplier(0)),
+        ConfigError::Zero { name: "multiplier" }
+    );
+    assert!(matches!(
+        build(b().multiplier(u32::MAX)),
+        ConfigError::TooLarge {
+            name: "multiplier",
+            ..
+        }
+    ));
+    for (name, builder) in [
+        ("initial_delay", b().initial_delay(Duration::MAX)),
+        ("max_delay", b().max_delay(Duration::MAX)),
+        ("budget", b().budget(Duration::MAX)),
+    ] {
+        assert!(
+            matches!(build(builder), ConfigError::TooLong { name: n, .. } if n == name),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        build(b().budget(Duration::ZERO)),
+        ConfigError::Zero { name: "budget" }
+    );
+    // A zero delay is "retry at once", not an error.
+    let at_once = b()
+        .initial_delay(Duration::ZERO)
         .build()
-        .expect("valid");
+        .expect("zero delays are valid");
+    assert_eq!(at_once.delays().collect::<Vec<_>>(), [Duration::ZERO; 2]);
+    let one_attempt = b().max_attempts(1).build().expect("valid");
     assert_eq!(
         one_attempt.delays().count(),
         0,
@@ -276,11 +321,12 @@ async fn backon_on_tokios_sleeper_follows_the_paused_clock() {
 }
 
 proptest! {
-    /// Without jitter the delays never shrink and never pass the cap; with jitter each delay
-    /// stays within its planned value (and above half of it for equal jitter).
+    /// Without jitter the delays never shrink and never pass the cap (rounded up to whole ms);
+    /// with jitter each delay stays within its planned value (and at or above half of it for
+    /// equal jitter), and every delay is a whole number of milliseconds.
     #[test]
     fn backoff_is_monotone_capped_and_jitter_bounded(
-        attempts in 1u32..12,
+        attempts in 1usize..12,
         initial_ms in 0u64..1_000,
         multiplier in 1u32..5,
         max_ms in 1u64..5_000,
@@ -292,14 +338,90 @@ proptest! {
             .multiplier(multiplier)
             .max_delay(MS(max_ms));
         let plain: Vec<_> = builder.build().expect("valid").delays().collect();
-        prop_assert_eq!(plain.len() as u32, attempts - 1);
+        prop_assert_eq!(plain.len(), attempts - 1);
         prop_assert!(plain.windows(2).all(|w| w[0] <= w[1]));
         prop_assert!(plain.iter().all(|d| *d <= MS(max_ms)));
+        prop_assert!(plain.iter().all(|d| d.subsec_nanos() % 1_000_000 == 0));
         let full: Vec<_> = builder.jitter(Jitter::Full { seed }).build().expect("valid").delays().collect();
         let equal: Vec<_> = builder.jitter(Jitter::Equal { seed }).build().expect("valid").delays().collect();
         for ((planned, full), equal) in plain.iter().zip(&full).zip(&equal) {
             prop_assert!(full <= planned);
-            prop_assert!(equal <= planned && *equal + MS(1) >= *planned / 2);
+            prop_assert!(equal <= planned && *equal * 2 >= *planned);
+        }
+    }
+}
+
+/// Issue 10, item 8: sub-millisecond delays. The reported schedule is the real one, the budget
+/// holds, and equal jitter stays within [d/2, d] on tokio's 1 ms grid.
+#[tokio::test(start_paused = true)]
+async fn sub_millisecond_delays_are_reported_as_tokio_sleeps_them() {
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let policy = RetryPolicy::builder()
+        .max_attempts(4)
+        .initial_delay(Duration::from_micros(1_500))
+        .build()
+        .expect("valid");
+    let reported: Vec<Duration> = policy.delays().collect();
+    let start = Instant::now();
+    let starts = Arc::new(Mutex::new(Vec::new()));
+    let _ = retry(
+        &policy,
+        |_| true,
+        || {
+            starts.lock().expect("not poisoned").push(start.elapsed());
+            remote.call()
+        },
+    )
+    .await;
+    let starts = starts.lock().expect("not poisoned").clone();
+    let gaps: Vec<Duration> = starts.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(gaps, reported, "the reported delays are the real gaps");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sub_millisecond_budget_is_not_overrun_by_timer_rounding() {
+    let remote = FakeService::new("r", Script::new().then(Step::fail()));
+    let budget = Duration::from_micros(1_500);
+    let policy = RetryPolicy::builder()
+        .max_attempts(3)
+        .initial_delay(Duration::from_micros(1_500))
+        .budget(budget)
+        .build()
+        .expect("valid");
+    let start = Instant::now();
+    let starts = Arc::new(Mutex::new(Vec::new()));
+    let outcome = retry(
+        &policy,
+        |_| true,
+        || {
+            starts.lock().expect("not poisoned").push(start.elapsed());
+            remote.call()
+        },
+    )
+    .await;
+    let starts = starts.lock().expect("not poisoned").clone();
+    assert!(
+        starts.iter().all(|at| *at <= budget),
+        "an attempt started after the budget: {starts:?}"
+    );
+    assert!(matches!(outcome, Err(RetryError::BudgetSpent { .. })));
+}
+
+#[test]
+fn equal_jitter_stays_within_half_and_whole_delay() {
+    for seed in 0..200 {
+        let policy = RetryPolicy::builder()
+            .max_attempts(20)
+            .initial_delay(MS(3))
+            .multiplier(1)
+            .jitter(Jitter::Equal { seed })
+            .build()
+            .expect("valid");
+        for delay in policy.delays() {
+            assert!(
+                delay >= Duration::from_micros(1_500) && delay <= MS(3),
+                "seed {seed}: {delay:?} outside [1.5 ms, 3 ms]"
+            );
         }
     }
 }
