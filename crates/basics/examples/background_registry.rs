@@ -52,19 +52,27 @@ async fn cache(t: Transcript, token: CancellationToken) {
 
 /// Uploads a 10 s report and never looks at the token: only an abort stops it.
 async fn uploader(t: Transcript, _token: CancellationToken) {
-    let upload = Upload(Some(t.span("uploader")), t.clone());
+    let upload = Upload(Some(t.task_span("uploader")), t.clone());
     sleep(Duration::from_secs(10)).await;
-    drop(upload);
+    upload.finish();
 }
 
-/// Runs when the uploader is dropped mid-upload, i.e. aborted.
+/// The upload in progress: dropped unfinished (the job was aborted), it says so, and its
+/// `task_span` ends with `!`.
 struct Upload(Option<Span>, Transcript);
+
+impl Upload {
+    fn finish(mut self) {
+        if let Some(span) = self.0.take() {
+            span.end();
+        }
+    }
+}
 
 impl Drop for Upload {
     fn drop(&mut self) {
-        if let Some(span) = self.0.take() {
+        if self.0.is_some() {
             self.1.line("uploader: aborted, partial upload discarded");
-            span.end_with('!');
         }
     }
 }

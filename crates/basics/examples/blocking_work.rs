@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use basics::{BlockingPool, PoolConfig};
+use basics::{BlockingPool, BlockingPoolConfig};
 use testing::{ClockMode, Transcript};
 use tokio::task::JoinHandle;
 
@@ -85,7 +85,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
 
     // ANCHOR: pool
     t.line("a dedicated pool: 2 threads, built once, reused by every call");
-    let pool = BlockingPool::new(PoolConfig {
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
         threads: 2,
         queue: 8,
     })?;

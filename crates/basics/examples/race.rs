@@ -18,30 +18,11 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use testing::{Span, Transcript};
+use testing::Transcript;
 use tokio::time::sleep;
 
 type Answer = Result<String, String>;
 type Mirror = Pin<Box<dyn Future<Output = Answer> + Send>>;
-
-/// A timeline span that shows `!` when its future is dropped before it finished.
-struct Attempt(Option<Span>);
-
-impl Attempt {
-    fn finish(mut self, mark: char) {
-        if let Some(span) = self.0.take() {
-            span.end_with(mark);
-        }
-    }
-}
-
-impl Drop for Attempt {
-    fn drop(&mut self) {
-        if let Some(span) = self.0.take() {
-            span.end_with('!');
-        }
-    }
-}
 
 // ANCHOR: mirror
 /// A stand-in for one mirror: `a` refuses after 0.1 s, `b` answers after 0.3 s, `c` after 0.5 s.
@@ -55,10 +36,11 @@ fn mirror(t: &Transcript, phase: &str, name: char) -> Mirror {
 }
 
 fn timed_mirror(t: &Transcript, label: String, ms: u64, ok: bool) -> Mirror {
-    let attempt = Attempt(Some(t.span(label.clone())));
+    // Ends with `!` on the timeline if the mirror is dropped (cancelled) before it answers.
+    let attempt = t.task_span(label.clone());
     Box::pin(async move {
         sleep(Duration::from_millis(ms)).await;
-        attempt.finish(if ok { '#' } else { 'x' });
+        attempt.end_with(if ok { '#' } else { 'x' });
         if ok {
             Ok(label)
         } else {

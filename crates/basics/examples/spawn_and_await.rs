@@ -16,35 +16,16 @@
 use std::time::Duration;
 
 use basics::OwnedTask;
-use testing::{Span, Transcript};
+use testing::Transcript;
 use tokio::time::sleep;
-
-/// A timeline span that ends with `!` when its task is dropped before it finished.
-struct Tracked(Option<Span>);
-
-impl Tracked {
-    fn finish(mut self) {
-        if let Some(span) = self.0.take() {
-            span.end();
-        }
-    }
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        // Still here when the future is dropped at an `.await`: the task was cancelled.
-        if let Some(span) = self.0.take() {
-            span.end_with('!');
-        }
-    }
-}
 
 // ANCHOR: job
 async fn job(t: Transcript, name: &'static str, secs: u64) -> String {
-    let span = Tracked(Some(t.span(name)));
+    // Ends with `!` on the timeline if the task is dropped (cancelled) at the `.await`.
+    let span = t.task_span(name);
     sleep(Duration::from_secs(secs)).await;
     t.line(format!("{name}: done"));
-    span.finish();
+    span.end();
     format!("result of {name}")
 }
 // ANCHOR_END: job

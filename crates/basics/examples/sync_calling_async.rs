@@ -18,8 +18,8 @@
 
 use std::time::Duration;
 
-use basics::{AsyncBridge, BridgeError};
-use testing::Transcript;
+use basics::{AsyncBridge, BlockOnError, PanicPayload};
+use testing::{QuietPanics, Transcript};
 
 // ANCHOR: fetch_config
 /// The async API the sync code needs: a stand-in for a config service that answers in 10 ms.
@@ -34,7 +34,7 @@ async fn fetch_config(key: &'static str) -> String {
 }
 
 /// Plain sync code (a CLI, a sync library, a callback) that needs the async answer.
-fn load_config(key: &'static str) -> Result<String, BridgeError> {
+fn load_config(key: &'static str) -> Result<String, BlockOnError> {
     basics::block_on(fetch_config(key))
 }
 // ANCHOR_END: fetch_config
@@ -52,7 +52,7 @@ fn main() -> anyhow::Result<()> {
 
     // ANCHOR: bridge
     t.raw("an AsyncBridge: one runtime on its own thread, called from 3 plain threads");
-    let bridge = AsyncBridge::new()?;
+    let bridge = AsyncBridge::spawn()?;
     let callers: Vec<_> = ["retries", "timeout", "colour"]
         .into_iter()
         .map(|key| {
@@ -79,19 +79,16 @@ fn main() -> anyhow::Result<()> {
 // ANCHOR: nested
 fn inside_a_runtime(t: &Transcript) -> anyhow::Result<()> {
     // What tokio does when a thread that drives a runtime blocks on another future: it panics.
-    // The panic is caught here only to print its message (the hook is silenced meanwhile).
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // The panic is caught here only to print its message (silenced meanwhile).
+    let quiet = QuietPanics::new();
     let nested = std::panic::catch_unwind(|| {
         tokio::runtime::Handle::current().block_on(fetch_config("retries"))
     });
-    std::panic::set_hook(hook);
+    drop(quiet);
     let message = nested
         .err()
-        .and_then(|payload| {
-            let text = payload.downcast_ref::<&str>().map(|s| (*s).to_owned());
-            text.or_else(|| payload.downcast_ref::<String>().cloned())
-        })
+        .map(PanicPayload::new)
+        .and_then(|payload| payload.message().map(str::to_owned))
         .unwrap_or_default();
     let first_sentence = message.split('.').next().unwrap_or_default();
     t.raw(format!("  Handle::block_on panics: \"{first_sentence}\""));

@@ -41,11 +41,11 @@ impl Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        // Still holding the span: the member was dropped at an `.await`, i.e. cancelled.
-        if let Some(span) = self.span.take() {
+        // Still holding the span: the member was dropped at an `.await`, i.e. cancelled. The
+        // span, a `task_span`, then ends with `!`.
+        if self.span.is_some() {
             self.t
                 .line(format!("{}: cancelled, connection released", self.name));
-            span.end_with('!');
         }
     }
 }
@@ -60,7 +60,7 @@ async fn call(
     let connection = Connection {
         t: t.clone(),
         name,
-        span: Some(t.span(name)),
+        span: Some(t.task_span(name)),
     };
     tokio::time::sleep(Duration::from_millis(millis)).await;
     if fails {

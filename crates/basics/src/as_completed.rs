@@ -13,7 +13,7 @@
 //! # Rust
 //! - [`as_completed`]: a [`Stream`] of `(index, output)` pairs in completion order, polling every
 //!   future on the current task ([`futures::stream::FuturesUnordered`]).
-//! - [`spawn_as_completed`]: the same with one task per future ([`tokio::task::JoinSet`] and its
+//! - [`spawn_as_completed`]: the same with one task per future ([`IndexedJoinSet`] and its
 //!   `join_next`), returned as an [`AsCompleted`] stream that aborts what is left when dropped.
 //!
 //! # Differences
@@ -42,10 +42,8 @@ use std::task::{Context, Poll};
 
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, Stream};
-use tokio::task::JoinSet;
 
-use crate::gather::TaskFailed;
-use crate::positions::Positions;
+use crate::task::{IndexedJoinSet, TaskFailed};
 
 // ANCHOR: as_completed
 /// Polls every future concurrently on the current task and yields `(index, output)` in the order
@@ -71,6 +69,7 @@ use crate::positions::Positions;
 /// # Cancel safety
 /// `next()` on the stream is cancel safe: an output is only taken from the set when it is
 /// returned. Dropping the stream drops every future still running.
+#[must_use = "streams do nothing unless polled"]
 pub fn as_completed<I, F>(futures: I) -> impl Stream<Item = (usize, F::Output)> + Unpin
 where
     I: IntoIterator<Item = F>,
@@ -86,12 +85,11 @@ where
 
 /// The stream returned by [`spawn_as_completed`]: spawned tasks' outputs in completion order.
 ///
-/// Dropping it aborts every task still running (it owns their `JoinSet`).
+/// Dropping it aborts every task still running (it owns their [`IndexedJoinSet`]).
 #[derive(Debug)]
+#[must_use = "dropping an AsCompleted aborts every task still running"]
 pub struct AsCompleted<T> {
-    set: JoinSet<(usize, T)>,
-    // A failed join gives back only the task's id; this maps it back to the input.
-    positions: Positions,
+    set: IndexedJoinSet<T>,
 }
 
 impl<T> AsCompleted<T> {
@@ -106,22 +104,20 @@ impl<T> AsCompleted<T> {
     }
 }
 
-impl<T: 'static> Stream for AsCompleted<T> {
+impl<T: Send + 'static> Stream for AsCompleted<T> {
     type Item = Result<(usize, T), TaskFailed>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = &mut *self;
-        this.set
-            .poll_join_next(cx)
-            .map(|joined| joined.map(|joined| joined.map_err(|error| this.positions.failed(error))))
+        self.set.poll_join_next(cx)
     }
 }
 
 // ANCHOR: spawn_as_completed
 /// Spawns every future as its own task and yields `Ok((index, output))` in completion order,
-/// through a [`JoinSet`]'s `join_next`.
+/// through an [`IndexedJoinSet`]'s `join_next`.
 ///
-/// Must be called inside a tokio runtime (it spawns).
+/// # Panics
+/// When called outside a tokio runtime, as [`tokio::spawn`] does.
 ///
 /// # Errors
 /// Each item is `Err(`[`TaskFailed`]`)` when its task panicked or was cancelled; the other tasks go
@@ -145,19 +141,19 @@ impl<T: 'static> Stream for AsCompleted<T> {
 /// ```
 ///
 /// # Cancel safety
-/// `next()` is cancel safe (`JoinSet::join_next` is). Dropping the stream aborts every task
-/// still running.
+/// `next()` is cancel safe (`IndexedJoinSet::join_next` is). Dropping the stream aborts every
+/// task still running.
+#[track_caller]
 pub fn spawn_as_completed<I, F>(futures: I) -> AsCompleted<F::Output>
 where
     I: IntoIterator<Item = F>,
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let mut set = JoinSet::new();
-    let mut positions = Positions::default();
-    for (index, future) in futures.into_iter().enumerate() {
-        positions.push(set.spawn(future.map(move |output| (index, output))).id());
+    let mut set = IndexedJoinSet::new();
+    for future in futures {
+        set.spawn(future);
     }
-    AsCompleted { set, positions }
+    AsCompleted { set }
 }
 // ANCHOR_END: spawn_as_completed

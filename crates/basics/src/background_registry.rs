@@ -48,6 +48,7 @@ use tokio_util::task::TaskTracker;
 
 /// How each job ended during [`BackgroundRegistry::shutdown`], job names in spawn order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use = "a report names the jobs that were aborted or panicked"]
 pub struct ShutdownReport {
     /// Jobs that returned by themselves (before shutdown, or after seeing the token), not
     /// stopped by the abort at the deadline.
@@ -101,6 +102,7 @@ struct Job {
 /// # }
 /// ```
 #[derive(Debug)]
+#[must_use = "dropping the registry aborts every job"]
 pub struct BackgroundRegistry {
     tracker: TaskTracker,
     token: CancellationToken,
@@ -124,6 +126,7 @@ impl BackgroundRegistry {
     ///
     /// # Panics
     /// When called outside a tokio runtime, as `tokio::spawn` does.
+    #[track_caller]
     pub fn spawn<F, Fut>(&mut self, name: impl Into<String>, make: F)
     where
         F: FnOnce(CancellationToken) -> Fut,

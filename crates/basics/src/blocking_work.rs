@@ -47,67 +47,78 @@
 //! `sync_calling_async` for the other direction.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
-/// Why a [`BlockingPool`] could not be built or could not run a job.
+use crate::config::{self, ConfigError};
+use crate::task::PanicPayload;
+
+/// The most threads a [`BlockingPool`] (or a multi-thread runtime built by
+/// [`Flavor::build`](crate::Flavor::build)) accepts: 1024.
+///
+/// Tighter than [`config::MAX_CAPACITY`] because every thread is started at once and reserves
+/// its stack: a pool of a million threads would fail, or take the machine, before it was built.
+pub const MAX_THREADS: usize = 1024;
+
+/// Why a [`BlockingPool`] did not run a job. (Bad sizes are refused earlier, by
+/// [`BlockingPool::spawn`], with a [`ConfigError`].)
 #[derive(Debug, thiserror::Error)]
-pub enum PoolError {
-    /// The pool was asked for zero threads.
-    #[error("a blocking pool needs at least one thread")]
-    ZeroThreads,
-    /// The pool was asked for a queue of zero slots.
-    #[error("a blocking pool needs a queue of at least one job")]
-    ZeroQueue,
-    /// The operating system refused to start a worker thread.
-    #[error("could not start a pool thread")]
-    Spawn(#[source] std::io::Error),
-    /// The pool was shut down before the job was accepted.
-    #[error("the blocking pool is shut down")]
-    ShutDown,
-    /// The job panicked; the pool thread survived it.
-    #[error("the blocking job panicked")]
-    JobPanicked,
+pub enum BlockingPoolError {
+    /// The pool was closed before the job was accepted.
+    #[error("the blocking pool is closed")]
+    Closed,
+    /// The job panicked; the pool thread survived it. The payload can be re-raised with
+    /// [`PanicPayload::resume`].
+    #[error("the blocking job panicked: {0}")]
+    JobPanicked(PanicPayload),
 }
 
 /// The size of a [`BlockingPool`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolConfig {
-    /// Worker threads, started once when the pool is built.
+pub struct BlockingPoolConfig {
+    /// Worker threads, started once when the pool is built: `1..=`[`MAX_THREADS`].
     pub threads: usize,
-    /// Jobs that may wait for a free thread; a caller beyond that waits for a slot.
+    /// Jobs that may wait for a free thread (`1..=`[`config::MAX_CAPACITY`]); a caller beyond
+    /// that waits for a slot.
     pub queue: usize,
 }
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-// A std mutex is right here: it is held while a worker waits for its next job (a blocking wait
-// on a pool thread, never on the runtime) and never across an `.await`. Jobs run outside the
-// lock and their panics are caught, so poison cannot happen; if it did, the queue is still fine.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 // ANCHOR: pool
 /// A fixed set of threads for blocking jobs, fed through a bounded queue, built once and reused.
 ///
+/// A cheap `Clone`: clones share the threads and the queue. Dropping the last clone closes the
+/// queue; the threads finish the jobs already accepted and exit by themselves.
+///
 /// # Examples
 /// ```
-/// use basics::blocking_work::{BlockingPool, PoolConfig};
+/// use basics::blocking_work::{BlockingPool, BlockingPoolConfig, BlockingPoolError};
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), basics::PoolError> {
-/// let pool = BlockingPool::new(PoolConfig { threads: 2, queue: 8 })?;
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let pool = BlockingPool::spawn(BlockingPoolConfig { threads: 2, queue: 8 })?;
 /// let doubled = pool.run(|| 21 * 2).await?;
 /// assert_eq!(doubled, 42);
+/// let other = pool.clone();
 /// pool.shutdown().await;
-/// assert!(matches!(pool.run(|| 0).await, Err(basics::PoolError::ShutDown)));
+/// assert!(matches!(other.run(|| 0).await, Err(BlockingPoolError::Closed)));
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
+#[must_use = "dropping the last handle closes the pool"]
 pub struct BlockingPool {
+    shared: Arc<Shared>,
+}
+
+// Dropped with the last handle, and with it the queue's sender: the workers drain the queue and
+// exit on their own (a join here would block whatever thread drops the pool, perhaps a runtime
+// thread).
+#[derive(Debug)]
+struct Shared {
+    // The std mutexes are held for a moment, never across an `.await`.
     sender: Mutex<Option<mpsc::Sender<Job>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     // Every worker holds a clone; `recv` returns `None` once all of them have exited.
@@ -119,97 +130,132 @@ impl BlockingPool {
     /// Starts `config.threads` worker threads behind a queue of `config.queue` jobs.
     ///
     /// # Errors
-    /// [`PoolError::ZeroThreads`] or [`PoolError::ZeroQueue`] for a zero size;
-    /// [`PoolError::Spawn`] when the operating system refuses a thread (the threads already
-    /// started exit).
-    pub fn new(config: PoolConfig) -> Result<BlockingPool, PoolError> {
-        if config.threads == 0 {
-            return Err(PoolError::ZeroThreads);
-        }
-        if config.queue == 0 {
-            return Err(PoolError::ZeroQueue);
-        }
-        let (sender, receiver) = mpsc::channel::<Job>(config.queue);
+    /// [`ConfigError::Zero`] or [`ConfigError::TooLarge`] for `threads` outside
+    /// `1..=`[`MAX_THREADS`] or `queue` outside `1..=`[`config::MAX_CAPACITY`].
+    ///
+    /// # Panics
+    /// When the operating system refuses to start a thread, as [`std::thread::spawn`] (and
+    /// tokio's own blocking pool) do; the threads already started exit.
+    pub fn spawn(config: BlockingPoolConfig) -> Result<BlockingPool, ConfigError> {
+        let threads = config::count_at_most("threads", config.threads, MAX_THREADS)?;
+        let queue = config::count("queue", config.queue)?;
+        let (sender, receiver) = mpsc::channel::<Job>(queue);
         let receiver = Arc::new(Mutex::new(receiver));
         let (alive_tx, alive_rx) = mpsc::channel::<()>(1);
-        let mut workers = Vec::with_capacity(config.threads);
-        for n in 0..config.threads {
-            let receiver = Arc::clone(&receiver);
-            let alive = alive_tx.clone();
-            let worker = std::thread::Builder::new()
-                .name(format!("blocking-pool-{n}"))
-                .spawn(move || {
-                    let _alive = alive;
-                    loop {
-                        // One idle worker waits on the queue; the others wait for the lock.
-                        let job = lock(&receiver).blocking_recv();
-                        match job {
-                            Some(job) => job(),
-                            None => break, // the queue is closed and drained
+        let workers = (0..threads)
+            .map(|n| {
+                let receiver = Arc::clone(&receiver);
+                let alive = alive_tx.clone();
+                std::thread::Builder::new()
+                    .name(format!("blocking-pool-{n}"))
+                    .spawn(move || {
+                        let _alive = alive;
+                        loop {
+                            // One idle worker waits on the queue, the others for the lock. Jobs
+                            // run outside the lock and their panics are caught, so the lock is
+                            // never poisoned; were it, the queue behind it would still be fine.
+                            let job = receiver
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .blocking_recv();
+                            match job {
+                                Some(job) => job(),
+                                None => break, // the queue is closed and drained
+                            }
                         }
-                    }
-                })
-                // Returning drops `sender`, so the threads already started see a closed queue.
-                .map_err(PoolError::Spawn)?;
-            workers.push(worker);
-        }
+                    })
+                    // Unwinding drops `sender`: the threads already started see a closed queue.
+                    .expect("the operating system started a pool thread")
+            })
+            .collect();
         Ok(BlockingPool {
-            sender: Mutex::new(Some(sender)),
-            workers: Mutex::new(workers),
-            alive: tokio::sync::Mutex::new(alive_rx),
-            threads: config.threads,
+            shared: Arc::new(Shared {
+                sender: Mutex::new(Some(sender)),
+                workers: Mutex::new(workers),
+                alive: tokio::sync::Mutex::new(alive_rx),
+                threads,
+            }),
         })
     }
 
     /// How many worker threads the pool runs.
     pub fn threads(&self) -> usize {
-        self.threads
+        self.shared.threads
     }
 
     /// Runs `job` on a pool thread and returns its output. Waits for a queue slot when the
     /// queue is full (backpressure), never on the calling thread.
     ///
     /// # Errors
-    /// [`PoolError::ShutDown`] after [`shutdown`](BlockingPool::shutdown);
-    /// [`PoolError::JobPanicked`] when the job panicked.
+    /// [`BlockingPoolError::Closed`] after [`close`](BlockingPool::close) or
+    /// [`shutdown`](BlockingPool::shutdown); [`BlockingPoolError::JobPanicked`] when the job
+    /// panicked.
     ///
     /// # Cancel safety
     /// Dropped while waiting for a queue slot, the job is never run. Dropped after the job was
     /// queued, the job still runs to its end (a thread cannot be interrupted) and its output is
     /// discarded.
-    pub async fn run<F, T>(&self, job: F) -> Result<T, PoolError>
+    pub async fn run<F, T>(&self, job: F) -> Result<T, BlockingPoolError>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
         // Clone the sender out of the std lock so that no guard is held across the `.await`.
-        let sender = lock(&self.sender).clone().ok_or(PoolError::ShutDown)?;
+        let sender = self
+            .shared
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or(BlockingPoolError::Closed)?;
         let (reply, output) = oneshot::channel();
         let job: Job = Box::new(move || {
             // The caller may be gone: then nobody wants the output.
             let _ = reply.send(catch_unwind(AssertUnwindSafe(job)));
         });
-        sender.send(job).await.map_err(|_| PoolError::ShutDown)?;
+        sender
+            .send(job)
+            .await
+            .map_err(|_| BlockingPoolError::Closed)?;
         match output.await {
             Ok(Ok(value)) => Ok(value),
-            Ok(Err(_panic)) => Err(PoolError::JobPanicked),
+            Ok(Err(payload)) => Err(BlockingPoolError::JobPanicked(PanicPayload::new(payload))),
             // The job was dropped unrun: only possible if its thread died.
-            Err(_) => Err(PoolError::ShutDown),
+            Err(_) => Err(BlockingPoolError::Closed),
         }
     }
 
-    /// Closes the queue, waits for every job already accepted, and joins the threads. Later
-    /// calls to [`run`](BlockingPool::run) return [`PoolError::ShutDown`]; a second `shutdown`
-    /// returns at once.
+    /// Closes the queue at once, for every clone, without waiting: later calls to
+    /// [`run`](BlockingPool::run) return [`BlockingPoolError::Closed`], and the threads finish
+    /// the jobs already accepted, then exit. Returns whether this call closed the pool (`false`
+    /// if it was already closed).
+    pub fn close(&self) -> bool {
+        let sender = self
+            .shared
+            .sender
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        sender.is_some()
+    }
+
+    /// Closes the queue (for every clone), waits for every job already accepted, and joins the
+    /// threads.
     ///
     /// # Cancel safety
     /// Dropping the future leaves the queue closed; the threads finish the accepted jobs and
     /// exit by themselves.
-    pub async fn shutdown(&self) {
-        drop(lock(&self.sender).take());
+    pub async fn shutdown(self) {
+        self.close();
         // Resolves when every worker has dropped its `alive` sender, that is, left its loop.
-        while self.alive.lock().await.recv().await.is_some() {}
-        let workers = std::mem::take(&mut *lock(&self.workers));
+        while self.shared.alive.lock().await.recv().await.is_some() {}
+        let workers = std::mem::take(
+            &mut *self
+                .shared
+                .workers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
         for worker in workers {
             // The thread has left its loop, so this join waits only for its exit; a worker
             // cannot have panicked (jobs' panics are caught), so the result carries nothing.
@@ -218,11 +264,3 @@ impl BlockingPool {
     }
 }
 // ANCHOR_END: pool
-
-impl Drop for BlockingPool {
-    fn drop(&mut self) {
-        // Closing the queue is enough: the workers drain it and exit on their own. Joining here
-        // would block whatever thread drops the pool, possibly a runtime thread.
-        drop(lock(&self.sender).take());
-    }
-}

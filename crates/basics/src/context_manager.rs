@@ -51,6 +51,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::config::{self, ConfigError};
+
 /// Why a connection call failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectionError {
@@ -108,12 +110,18 @@ pub struct Database {
 }
 
 impl Database {
-    /// A database whose connections take `timings`.
-    pub fn new(timings: Timings) -> Database {
-        Database {
+    /// A database whose connections take `timings`. A step may take no time at all.
+    ///
+    /// # Errors
+    /// [`ConfigError::TooLong`] for a step longer than [`config::MAX_DURATION`].
+    pub fn new(timings: Timings) -> Result<Database, ConfigError> {
+        config::duration_or_zero("open", timings.open)?;
+        config::duration_or_zero("query", timings.query)?;
+        config::duration_or_zero("close", timings.close)?;
+        Ok(Database {
             counters: Arc::default(),
             timings,
-        }
+        })
     }
 
     /// Opens a connection (takes [`Timings::open`]).
@@ -166,6 +174,7 @@ impl Database {
 /// Dropping it without `close` runs a synchronous fallback: the connection is counted as
 /// abandoned (a server would see a reset), and nothing is awaited.
 #[derive(Debug)]
+#[must_use = "dropping a Connection without `close` abandons it"]
 pub struct Connection {
     id: u64,
     counters: Arc<Counters>,

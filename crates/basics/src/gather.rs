@@ -14,7 +14,8 @@
 //! - a fixed, small set of different types: [`tokio::join!`];
 //! - any number of the same type, all on the current task: [`gather`] ([`futures::future::join_all`]);
 //! - many, each worth its own task (parallel on a multi-thread runtime, isolated panics):
-//!   [`spawn_all`], a [`tokio::task::JoinSet`] that hands results back in input order.
+//!   [`spawn_all`], an [`IndexedJoinSet`] (a `JoinSet` that knows each task's input index)
+//!   that hands results back in input order.
 //!
 //! # Differences
 //! - Futures are lazy: `fetch_user(1)` does nothing until it is polled. `asyncio.gather` wraps
@@ -37,12 +38,9 @@
 
 use std::future::Future;
 
-use futures::FutureExt as _;
-use tokio::task::JoinSet;
-
 pub use crate::task::TaskFailed;
 
-use crate::positions::Positions;
+use crate::task::IndexedJoinSet;
 
 // ANCHOR: gather
 /// Awaits every future concurrently on the current task and returns their outputs in input
@@ -96,33 +94,25 @@ where
 /// ```
 ///
 /// # Cancel safety
-/// Dropping the returned future drops its `JoinSet`, which aborts every task still running:
-/// nothing is left detached.
+/// Dropping the returned future drops its [`IndexedJoinSet`], which aborts every task still
+/// running: nothing is left detached.
 pub async fn spawn_all<I, F>(futures: I) -> Result<Vec<F::Output>, TaskFailed>
 where
     I: IntoIterator<Item = F>,
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let futures = futures.into_iter();
-    let mut set = JoinSet::new();
-    // A task that returns carries its index; a failed join gives back only the task's id, which
-    // `positions` maps back to the input.
-    let mut positions = Positions::with_capacity(futures.size_hint().0);
-    for (index, future) in futures.enumerate() {
-        // `map` rather than `async move { (index, future.await) }`: an async block stores the
-        // future twice over (before and while awaiting it), which can double each task's size.
-        positions.push(set.spawn(future.map(move |output| (index, output))).id());
+    // Each task's index is its position in the input, so outputs go back in input order.
+    let mut set = IndexedJoinSet::new();
+    for future in futures {
+        set.spawn(future);
     }
-    let mut slots: Vec<Option<F::Output>> = std::iter::repeat_with(|| None)
-        .take(positions.len())
-        .collect();
+    let mut slots: Vec<Option<F::Output>> =
+        std::iter::repeat_with(|| None).take(set.len()).collect();
     while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok((index, output)) => slots[index] = Some(output),
-            // Returning drops `set`, which aborts every member still running.
-            Err(error) => return Err(positions.failed(error)),
-        }
+        // `?` returns the first failure and drops `set`, which aborts every member still running.
+        let (index, output) = joined?;
+        slots[index] = Some(output);
     }
     // Every task returned exactly once, so every slot is filled.
     Ok(slots.into_iter().flatten().collect())

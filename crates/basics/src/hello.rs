@@ -30,7 +30,8 @@
 //! - Calling `block_on` (or `asyncio.run`) from inside a runtime panics in tokio; [`run`] refuses
 //!   with [`RuntimeError::InsideRuntime`] instead (tested in `tests/hello.rs`).
 //! - `Builder::worker_threads(0)` panics; [`Flavor::MultiThread`] with `workers: 0` is
-//!   [`RuntimeError::ZeroWorkers`].
+//!   [`RuntimeError::Config`] holding [`ConfigError::Zero`], and more than [`MAX_THREADS`]
+//!   a [`ConfigError::TooLarge`].
 //! - The paused clock (`start_paused`) needs the current-thread flavor: the examples of this
 //!   workspace call `testing::run_example`, which builds that runtime, paused when the golden
 //!   transcripts are checked.
@@ -43,6 +44,9 @@ use std::future::Future;
 
 use tokio::runtime::{Builder, Runtime};
 
+use crate::blocking_work::MAX_THREADS;
+use crate::config::{self, ConfigError};
+
 /// Which scheduler a runtime uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
@@ -50,7 +54,7 @@ pub enum Flavor {
     CurrentThread,
     /// A pool of `workers` threads that steal tasks from each other.
     MultiThread {
-        /// The number of worker threads; must be at least 1.
+        /// The number of worker threads: `1..=`[`MAX_THREADS`].
         workers: usize,
     },
 }
@@ -58,9 +62,9 @@ pub enum Flavor {
 /// Why [`run`] or [`Flavor::build`] could not provide a runtime.
 #[derive(Debug, thiserror::Error)]
 pub enum RuntimeError {
-    /// [`Flavor::MultiThread`] was asked for no worker threads.
-    #[error("a multi-thread runtime needs at least one worker thread")]
-    ZeroWorkers,
+    /// [`Flavor::MultiThread`] was asked for no worker threads, or more than [`MAX_THREADS`].
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The calling thread is already inside a runtime, where `block_on` would panic.
     #[error("cannot start a runtime from inside a runtime: await the future instead")]
     InsideRuntime,
@@ -101,27 +105,28 @@ impl Flavor {
     /// `#[tokio::main]` does).
     ///
     /// # Errors
-    /// [`RuntimeError::ZeroWorkers`] for `MultiThread { workers: 0 }`, [`RuntimeError::Build`]
-    /// when the operating system refuses a thread.
+    /// [`RuntimeError::Config`] for `MultiThread { workers }` outside `1..=`[`MAX_THREADS`],
+    /// [`RuntimeError::Build`] when the operating system refuses a thread.
     ///
     /// # Examples
     /// ```
-    /// use basics::{Flavor, RuntimeError};
+    /// use basics::{ConfigError, Flavor, RuntimeError};
     ///
     /// let runtime = Flavor::MultiThread { workers: 2 }.build()?;
     /// assert_eq!(runtime.metrics().num_workers(), 2);
     /// assert!(matches!(
     ///     Flavor::MultiThread { workers: 0 }.build(),
-    ///     Err(RuntimeError::ZeroWorkers)
+    ///     Err(RuntimeError::Config(ConfigError::Zero { name: "workers" }))
     /// ));
     /// # Ok::<(), RuntimeError>(())
     /// ```
     pub fn build(self) -> Result<Runtime, RuntimeError> {
         let mut builder = match self {
             Flavor::CurrentThread => Builder::new_current_thread(),
-            // tokio panics on `worker_threads(0)`; catching it here makes it a value.
-            Flavor::MultiThread { workers: 0 } => return Err(RuntimeError::ZeroWorkers),
             Flavor::MultiThread { workers } => {
+                // tokio panics on `worker_threads(0)`, and starts every worker when it builds:
+                // checking first makes both ends a value.
+                let workers = config::count_at_most("workers", workers, MAX_THREADS)?;
                 let mut builder = Builder::new_multi_thread();
                 builder.worker_threads(workers);
                 builder

@@ -15,7 +15,7 @@
 //!   ([`futures::stream::FuturesUnordered`]); the first `Ok` wins, failures are kept until every
 //!   candidate has failed, and returning drops (cancels) the losers.
 //! - [`spawn_first_ok`]: the same race with one task per candidate in a
-//!   [`tokio::task::JoinSet`], stopped with `abort_all` as soon as one succeeds.
+//!   [`IndexedJoinSet`], stopped with `abort_all` as soon as one succeeds.
 //! - For two fixed branches, `tokio::select!` with an `if` guard per branch (the example shows
 //!   it); [`futures::future::select_ok`] for boxed futures.
 //!
@@ -43,11 +43,10 @@
 
 use std::future::Future;
 
+use futures::StreamExt;
 use futures::stream::FuturesUnordered;
-use futures::{FutureExt as _, StreamExt};
-use tokio::task::{JoinError, JoinSet};
 
-use crate::positions::Positions;
+use crate::task::{IndexedJoinSet, TaskFailed};
 
 /// The winner of a race: its position in the input and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,15 +70,10 @@ pub enum RaceError<E> {
         errors: Vec<E>,
     },
     /// A spawned candidate panicked, or was cancelled from outside because its runtime is
-    /// shutting down ([`spawn_first_ok`] only); the others were aborted.
-    #[error("candidate {index} panicked or was cancelled")]
-    Panicked {
-        /// The candidate's position in the input.
-        index: usize,
-        /// The join error carrying the panic payload.
-        #[source]
-        source: JoinError,
-    },
+    /// shutting down ([`spawn_first_ok`] only); the others were aborted. Its `index` is the
+    /// candidate's position in the input.
+    #[error(transparent)]
+    TaskFailed(#[from] TaskFailed),
 }
 
 /// Puts errors that arrived in finishing order back into input order.
@@ -155,8 +149,8 @@ where
 /// # Errors
 /// - [`RaceError::Empty`] at once for an empty input.
 /// - [`RaceError::AllFailed`] with every error, in input order, when no candidate succeeds.
-/// - [`RaceError::Panicked`] when a candidate panics (a bug, not a failed answer); the others
-///   are aborted.
+/// - [`RaceError::TaskFailed`] when a candidate panics (a bug, not a failed answer) or is
+///   cancelled from outside; the others are aborted.
 ///
 /// # Examples
 /// ```
@@ -173,7 +167,8 @@ where
 /// ```
 ///
 /// # Cancel safety
-/// Dropping the returned future drops its `JoinSet`, which aborts every task still running.
+/// Dropping the returned future drops its [`IndexedJoinSet`], which aborts every task still
+/// running.
 pub async fn spawn_first_ok<I, F, T, E>(candidates: I) -> Result<Winner<T>, RaceError<E>>
 where
     I: IntoIterator<Item = F>,
@@ -181,12 +176,9 @@ where
     T: Send + 'static,
     E: Send + 'static,
 {
-    let mut set = JoinSet::new();
-    // A failed join gives back only the task's id; this maps it back to the input.
-    let mut positions = Positions::default();
-    for (index, candidate) in candidates.into_iter().enumerate() {
-        // `map` rather than an async block, which would store the candidate twice over.
-        positions.push(set.spawn(candidate.map(move |output| (index, output))).id());
+    let mut set = IndexedJoinSet::new();
+    for candidate in candidates {
+        set.spawn(candidate);
     }
     if set.is_empty() {
         return Err(RaceError::Empty);
@@ -200,10 +192,9 @@ where
                 return Ok(Winner { index, value });
             }
             Ok((index, Err(error))) => failures.push((index, error)),
-            Err(source) => {
+            Err(failed) => {
                 set.abort_all();
-                let index = positions.of(source.id());
-                return Err(RaceError::Panicked { index, source });
+                return Err(RaceError::TaskFailed(failed));
             }
         }
     }

@@ -30,7 +30,7 @@
 //!   visible through its handle). `tests/spawn_and_await.rs` shows a dropped handle's task still
 //!   finishing, and a dropped [`OwnedTask`]'s not.
 //! - `handle.await.unwrap()` turns the task's panic into the caller's: decide what a panic or a
-//!   cancellation means ([`TaskError`]).
+//!   cancellation means ([`TaskFailed`]).
 //!
 //! # In production
 //! `JoinHandle` when the task must outlive its spawner on purpose; an abort-on-drop handle
@@ -41,34 +41,16 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tokio::task::{Id, JoinError, JoinHandle};
+use tokio::task::{Id, JoinHandle};
 
-/// Why an [`OwnedTask`] gave no output.
-#[derive(Debug, thiserror::Error)]
-pub enum TaskError {
-    /// The task panicked.
-    #[error("the task panicked")]
-    Panicked(#[source] JoinError),
-    /// The task was aborted (or its runtime shut down) before it finished.
-    #[error("the task was cancelled")]
-    Cancelled,
-}
-
-impl From<JoinError> for TaskError {
-    fn from(error: JoinError) -> TaskError {
-        if error.is_panic() {
-            TaskError::Panicked(error)
-        } else {
-            TaskError::Cancelled
-        }
-    }
-}
+use crate::task::TaskFailed;
 
 // ANCHOR: owned_task
 /// A spawned task that is aborted when this handle is dropped: it cannot be detached by
 /// accident.
 ///
-/// Await it for the task's output. [`detach`](OwnedTask::detach) gives back a plain
+/// Await it for the task's output, or a [`TaskFailed`] (with `index` 0: the handle owns one
+/// task) when the task panicked or was aborted. [`detach`](OwnedTask::detach) gives back a plain
 /// [`JoinHandle`] for a task that must outlive its owner on purpose.
 ///
 /// # Examples
@@ -76,7 +58,7 @@ impl From<JoinError> for TaskError {
 /// use std::time::Duration;
 /// use basics::OwnedTask;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), basics::TaskError> {
+/// # async fn main() -> Result<(), basics::TaskFailed> {
 /// let report = OwnedTask::spawn(async {
 ///     tokio::time::sleep(Duration::from_secs(1)).await;
 ///     "report ready"
@@ -103,6 +85,7 @@ impl<T: Send + 'static> OwnedTask<T> {
     ///
     /// # Panics
     /// When called outside a tokio runtime, as `tokio::spawn` does.
+    #[track_caller]
     pub fn spawn<F>(future: F) -> OwnedTask<T>
     where
         F: Future<Output = T> + Send + 'static,
@@ -115,7 +98,7 @@ impl<T: Send + 'static> OwnedTask<T> {
 
 impl<T> OwnedTask<T> {
     /// Asks the task to stop at its next `.await`; awaiting this handle then gives
-    /// [`TaskError::Cancelled`] (or the output, if the task had already finished).
+    /// [`TaskFailed::Cancelled`] (or the output, if the task had already finished).
     pub fn abort(&self) {
         if let Some(handle) = &self.handle {
             handle.abort();
@@ -143,13 +126,15 @@ impl<T> OwnedTask<T> {
 // ANCHOR_END: owned_task
 
 impl<T> Future for OwnedTask<T> {
-    type Output = Result<T, TaskError>;
+    type Output = Result<T, TaskFailed>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.handle.as_mut() {
             // `JoinHandle` is `Unpin`, so polling it through `&mut` is fine.
-            Some(handle) => Pin::new(handle).poll(cx).map(|joined| Ok(joined?)),
-            None => Poll::Ready(Err(TaskError::Cancelled)),
+            Some(handle) => Pin::new(handle)
+                .poll(cx)
+                .map(|joined| joined.map_err(|error| TaskFailed::from_join_error(0, error))),
+            None => Poll::Ready(Err(TaskFailed::Cancelled { index: 0 })),
         }
     }
 }

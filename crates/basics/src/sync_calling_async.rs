@@ -11,7 +11,7 @@
 //!
 //! # Rust
 //! - [`block_on`]: `asyncio.run` for sync code: builds a `current_thread` runtime, runs the future
-//!   to completion and drops the runtime. It refuses, with [`BridgeError::InsideRuntime`], to run
+//!   to completion and drops the runtime. It refuses, with [`BlockOnError::InsideRuntime`], to run
 //!   inside a runtime, where tokio's own `block_on` panics with "Cannot start a runtime from
 //!   within a runtime".
 //! - [`AsyncBridge`]: a runtime kept on a dedicated thread and fed through a bounded channel, for
@@ -53,9 +53,11 @@ use futures::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 
-/// Why sync code could not get its async result.
+use crate::task::PanicPayload;
+
+/// Why [`block_on`] could not run its future.
 #[derive(Debug, thiserror::Error)]
-pub enum BridgeError {
+pub enum BlockOnError {
     /// The calling thread already has a tokio runtime context: it drives a runtime (blocking it
     /// would panic, nested runtime, or stall every task of that runtime) or it is one of a
     /// runtime's `spawn_blocking` threads. Async code should `.await` the future; a
@@ -65,24 +67,31 @@ pub enum BridgeError {
     /// The runtime could not be built.
     #[error("could not build a tokio runtime")]
     Build(#[source] std::io::Error),
+}
+
+/// Why a call through an [`AsyncBridge`] (or a [`BridgeHandle`]) gave no output.
+#[derive(Debug, thiserror::Error)]
+pub enum AsyncBridgeError {
+    /// The calling thread already has a tokio runtime context, as for
+    /// [`BlockOnError::InsideRuntime`]: blocking it would stall that runtime.
+    #[error("called from inside a tokio runtime, where blocking on a future would panic")]
+    InsideRuntime,
     /// The bridge's runtime has shut down (its [`AsyncBridge`] was dropped).
     #[error("the bridge's runtime is gone")]
     RuntimeGone,
-    /// The future panicked; the runtime survived it.
-    #[error("the future panicked")]
-    Panicked,
+    /// The future panicked; the runtime survived it. The payload can be re-raised with
+    /// [`PanicPayload::resume`].
+    #[error("the future panicked: {0}")]
+    Panicked(PanicPayload),
 }
 
-/// Fails with [`BridgeError::InsideRuntime`] when this thread has a tokio runtime context.
+/// Whether this thread has a tokio runtime context.
 ///
 /// tokio has no public test for "this thread is driving a runtime"; `Handle::try_current` also
 /// answers yes on a `spawn_blocking` thread, where blocking would be allowed. Refusing there too
 /// is the conservative choice: such code already has a handle to `block_on` with.
-fn ensure_outside_runtime() -> Result<(), BridgeError> {
-    match tokio::runtime::Handle::try_current() {
-        Ok(_) => Err(BridgeError::InsideRuntime),
-        Err(_) => Ok(()),
-    }
+fn inside_runtime() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
 }
 
 // ANCHOR: block_on
@@ -90,13 +99,13 @@ fn ensure_outside_runtime() -> Result<(), BridgeError> {
 /// `asyncio.run` of tokio. The runtime is dropped before returning.
 ///
 /// # Errors
-/// - [`BridgeError::InsideRuntime`] when called on a thread that drives a runtime (where
+/// - [`BlockOnError::InsideRuntime`] when called on a thread that drives a runtime (where
 ///   `Runtime::block_on` would panic with "Cannot start a runtime from within a runtime").
-/// - [`BridgeError::Build`] when the runtime cannot be built.
+/// - [`BlockOnError::Build`] when the runtime cannot be built.
 ///
 /// # Examples
 /// ```
-/// fn load_config() -> Result<String, basics::BridgeError> {
+/// fn load_config() -> Result<String, basics::BlockOnError> {
 ///     basics::block_on(async { "retries = 3".to_owned() })
 /// }
 ///
@@ -106,15 +115,17 @@ fn ensure_outside_runtime() -> Result<(), BridgeError> {
 /// // From async code it refuses instead of panicking.
 /// let runtime = tokio::runtime::Builder::new_current_thread().build()?;
 /// let refused = runtime.block_on(async { load_config() });
-/// assert!(matches!(refused, Err(basics::BridgeError::InsideRuntime)));
+/// assert!(matches!(refused, Err(basics::BlockOnError::InsideRuntime)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn block_on<F: Future>(future: F) -> Result<F::Output, BridgeError> {
-    ensure_outside_runtime()?;
+pub fn block_on<F: Future>(future: F) -> Result<F::Output, BlockOnError> {
+    if inside_runtime() {
+        return Err(BlockOnError::InsideRuntime);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(BridgeError::Build)?;
+        .map_err(BlockOnError::Build)?;
     Ok(runtime.block_on(future))
 }
 // ANCHOR_END: block_on
@@ -128,21 +139,22 @@ const QUEUE: usize = 64;
 /// A tokio runtime on a dedicated thread that sync code calls through a bounded channel.
 ///
 /// Dropping the bridge (or calling [`shutdown`](AsyncBridge::shutdown)) stops the runtime:
-/// futures still running are cancelled, their callers get [`BridgeError::RuntimeGone`], and the
-/// thread is joined. Blocking jobs that calls started with `spawn_blocking` cannot be cancelled:
+/// futures still running are cancelled, their callers get [`AsyncBridgeError::RuntimeGone`], and
+/// the thread is joined. Blocking jobs that calls started with `spawn_blocking` cannot be cancelled:
 /// they are left to finish on their own threads, and the drop does not wait for them.
 ///
 /// # Examples
 /// ```
 /// use basics::AsyncBridge;
 ///
-/// let bridge = AsyncBridge::new()?;
+/// let bridge = AsyncBridge::spawn()?;
 /// let handle = bridge.handle();
 /// let answer = std::thread::spawn(move || handle.call(async { 6 * 7 })).join().unwrap()?;
 /// assert_eq!(answer, 42);
-/// # Ok::<(), basics::BridgeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
+#[must_use = "dropping the bridge stops its runtime"]
 pub struct AsyncBridge {
     handle: BridgeHandle,
     stop: Option<oneshot::Sender<()>>,
@@ -150,7 +162,7 @@ pub struct AsyncBridge {
 }
 
 /// A cloneable, `Send` way to call an [`AsyncBridge`] from any thread; it outlives the bridge,
-/// after which its calls return [`BridgeError::RuntimeGone`].
+/// after which its calls return [`AsyncBridgeError::RuntimeGone`].
 #[derive(Debug, Clone)]
 pub struct BridgeHandle {
     jobs: mpsc::Sender<Job>,
@@ -160,12 +172,12 @@ impl AsyncBridge {
     /// Starts a `current_thread` runtime on a new thread.
     ///
     /// # Errors
-    /// [`BridgeError::Build`] when the runtime or its thread cannot be started.
-    pub fn new() -> Result<AsyncBridge, BridgeError> {
+    /// The operating system's error when the runtime or its thread cannot be started (there is
+    /// nothing to configure, so nothing else can fail).
+    pub fn spawn() -> std::io::Result<AsyncBridge> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
-            .build()
-            .map_err(BridgeError::Build)?;
+            .build()?;
         let (jobs, mut incoming) = mpsc::channel::<Job>(QUEUE);
         let (stop, mut stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -194,8 +206,7 @@ impl AsyncBridge {
                 // cannot be cancelled. The calls' tasks are still dropped here; blocking jobs
                 // finish on their own, and the bridge's drop does not hang on them.
                 runtime.shutdown_background();
-            })
-            .map_err(BridgeError::Build)?;
+            })?;
         Ok(AsyncBridge {
             handle: BridgeHandle { jobs },
             stop: Some(stop),
@@ -213,7 +224,7 @@ impl AsyncBridge {
     ///
     /// # Errors
     /// As [`BridgeHandle::call`].
-    pub fn call<F>(&self, future: F) -> Result<F::Output, BridgeError>
+    pub fn call<F>(&self, future: F) -> Result<F::Output, AsyncBridgeError>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -223,6 +234,9 @@ impl AsyncBridge {
 
     /// Stops the runtime (cancelling the calls still running) and joins its thread; the same as
     /// dropping the bridge.
+    ///
+    /// Not `async`, unlike the workspace's other `shutdown`s: the bridge is owned by sync code,
+    /// which has no runtime to await on.
     pub fn shutdown(self) {
         drop(self);
     }
@@ -246,16 +260,18 @@ impl BridgeHandle {
     /// Runs `future` on the bridge's runtime and blocks the calling thread until it is done.
     ///
     /// # Errors
-    /// - [`BridgeError::InsideRuntime`] when called on a thread with a tokio runtime context
-    ///   (blocking a runtime thread would stall that runtime).
-    /// - [`BridgeError::RuntimeGone`] when the bridge was dropped before or during the call.
-    /// - [`BridgeError::Panicked`] when the future panicked.
-    pub fn call<F>(&self, future: F) -> Result<F::Output, BridgeError>
+    /// - [`AsyncBridgeError::InsideRuntime`] when called on a thread with a tokio runtime
+    ///   context (blocking a runtime thread would stall that runtime).
+    /// - [`AsyncBridgeError::RuntimeGone`] when the bridge was dropped before or during the call.
+    /// - [`AsyncBridgeError::Panicked`] when the future panicked.
+    pub fn call<F>(&self, future: F) -> Result<F::Output, AsyncBridgeError>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        ensure_outside_runtime()?;
+        if inside_runtime() {
+            return Err(AsyncBridgeError::InsideRuntime);
+        }
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::pin(async move {
             let outcome = AssertUnwindSafe(future).catch_unwind().await;
@@ -265,11 +281,11 @@ impl BridgeHandle {
         // Both calls block this (non-runtime) thread, which is what a sync caller expects.
         self.jobs
             .blocking_send(job)
-            .map_err(|_| BridgeError::RuntimeGone)?;
+            .map_err(|_| AsyncBridgeError::RuntimeGone)?;
         match answer.blocking_recv() {
             Ok(Ok(output)) => Ok(output),
-            Ok(Err(_panic)) => Err(BridgeError::Panicked),
-            Err(_) => Err(BridgeError::RuntimeGone),
+            Ok(Err(payload)) => Err(AsyncBridgeError::Panicked(PanicPayload::new(payload))),
+            Err(_) => Err(AsyncBridgeError::RuntimeGone),
         }
     }
 }

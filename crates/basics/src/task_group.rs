@@ -10,7 +10,8 @@
 //! ```
 //!
 //! # Rust
-//! [`TaskGroup`] owns its members in a [`JoinSet`]. [`TaskGroup::join`] returns every output in
+//! [`TaskGroup`] owns its members in an [`IndexedJoinSet`] (a `JoinSet` that knows each
+//! member's index). [`TaskGroup::join`] returns every output in
 //! spawn order, or the first error: a member's `Err`, a panic or a cancellation. On the first
 //! error it aborts the other members **and waits until they have stopped**, so their cleanup
 //! (the `Drop` of their locals) has run when `join` returns, as `TaskGroup.__aexit__` waits for
@@ -36,10 +37,7 @@
 
 use std::future::Future;
 
-use tokio::task::JoinSet;
-
-use crate::gather::TaskFailed;
-use crate::positions::Positions;
+use crate::task::{IndexedJoinSet, TaskFailed};
 
 /// Why [`TaskGroup::join`] did not return every output.
 #[derive(Debug, thiserror::Error)]
@@ -53,38 +51,18 @@ pub enum TaskGroupError<E> {
         #[source]
         error: E,
     },
-    /// A member panicked; the other members were cancelled.
-    #[error("member {index} panicked")]
-    Panicked {
-        /// The member's position in spawn order.
-        index: usize,
-        /// What it panicked with.
-        payload: crate::PanicPayload,
-    },
-    /// A member was cancelled from outside (its runtime shut down); the others were cancelled.
-    #[error("member {index} was cancelled")]
-    Cancelled {
-        /// The member's position in spawn order.
-        index: usize,
-    },
-}
-
-impl<E> From<TaskFailed> for TaskGroupError<E> {
-    fn from(failed: TaskFailed) -> TaskGroupError<E> {
-        match failed {
-            TaskFailed::Panicked { index, payload } => TaskGroupError::Panicked { index, payload },
-            TaskFailed::Cancelled { index } => TaskGroupError::Cancelled { index },
-        }
-    }
+    /// A member panicked, or was cancelled from outside (its runtime shut down); the other
+    /// members were cancelled. Its `index` is the member's position in spawn order.
+    #[error(transparent)]
+    TaskFailed(#[from] TaskFailed),
 }
 
 impl<E> TaskGroupError<E> {
     /// The position, in spawn order, of the member that failed.
     pub fn index(&self) -> usize {
         match self {
-            TaskGroupError::Failed { index, .. }
-            | TaskGroupError::Panicked { index, .. }
-            | TaskGroupError::Cancelled { index } => *index,
+            TaskGroupError::Failed { index, .. } => *index,
+            TaskGroupError::TaskFailed(failed) => failed.index(),
         }
     }
 }
@@ -114,11 +92,9 @@ impl<E> TaskGroupError<E> {
 /// # }
 /// ```
 #[derive(Debug)]
+#[must_use = "dropping a TaskGroup aborts every member"]
 pub struct TaskGroup<T, E> {
-    set: JoinSet<Result<T, E>>,
-    // A join gives back only the task's id; this maps it to the member's index (8 bytes a
-    // member, no hashing).
-    positions: Positions,
+    set: IndexedJoinSet<Result<T, E>>,
 }
 
 impl<T, E> TaskGroup<T, E>
@@ -129,8 +105,7 @@ where
     /// An empty group.
     pub fn new() -> TaskGroup<T, E> {
         TaskGroup {
-            set: JoinSet::new(),
-            positions: Positions::default(),
+            set: IndexedJoinSet::new(),
         }
     }
 
@@ -139,49 +114,48 @@ where
     ///
     /// # Panics
     /// When called outside a tokio runtime, as `tokio::spawn` does.
+    #[track_caller]
     pub fn spawn<F>(&mut self, member: F) -> usize
     where
         F: Future<Output = Result<T, E>> + Send + 'static,
     {
-        self.positions.push(self.set.spawn(member).id())
+        self.set.spawn(member)
     }
 
     /// The number of members spawned.
     pub fn len(&self) -> usize {
-        self.positions.len()
+        self.set.spawned()
     }
 
     /// Whether no member was spawned.
     pub fn is_empty(&self) -> bool {
-        self.positions.len() == 0
+        self.set.spawned() == 0
     }
 
     /// Waits for every member and returns their outputs in spawn order. An empty group gives
     /// `Ok(vec![])` at once.
     ///
     /// # Errors
-    /// The first failure, in completion order: [`TaskGroupError::Failed`],
-    /// [`TaskGroupError::Panicked`] or [`TaskGroupError::Cancelled`]. Every other member has
-    /// been aborted **and has stopped** (its locals dropped) when the error is returned.
+    /// The first failure, in completion order: [`TaskGroupError::Failed`] for a member's `Err`,
+    /// [`TaskGroupError::TaskFailed`] for a member that panicked or was cancelled. Every other
+    /// member has been aborted **and has stopped** (its locals dropped) when the error is
+    /// returned.
     ///
     /// # Cancel safety
     /// Dropping the returned future drops the group, which aborts every member still running;
     /// outputs already collected are lost.
     pub async fn join(mut self) -> Result<Vec<T>, TaskGroupError<E>> {
         let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None)
-            .take(self.positions.len())
+            .take(self.set.spawned())
             .collect();
-        while let Some(joined) = self.set.join_next_with_id().await {
+        while let Some(joined) = self.set.join_next().await {
             let failure = match joined {
-                Ok((id, Ok(output))) => {
-                    slots[self.positions.of(id)] = Some(output);
+                Ok((index, Ok(output))) => {
+                    slots[index] = Some(output);
                     continue;
                 }
-                Ok((id, Err(error))) => TaskGroupError::Failed {
-                    index: self.positions.of(id),
-                    error,
-                },
-                Err(source) => self.positions.failed(source).into(),
+                Ok((index, Err(error))) => TaskGroupError::Failed { index, error },
+                Err(failed) => TaskGroupError::TaskFailed(failed),
             };
             self.cancel_all().await;
             return Err(failure);
@@ -192,10 +166,10 @@ where
 
     /// Aborts every member and waits until each has stopped.
     async fn cancel_all(&mut self) {
-        self.set.abort_all();
-        // Draining is what makes the siblings' cleanup finish before the caller goes on; their
-        // outcomes (cancelled, or finished just before the abort) no longer matter.
-        while self.set.join_next().await.is_some() {}
+        // `shutdown` aborts, then drains the set: draining is what makes the siblings' cleanup
+        // finish before the caller goes on. Their outcomes (cancelled, or finished just before
+        // the abort) no longer matter.
+        self.set.shutdown().await;
     }
 }
 // ANCHOR_END: task_group

@@ -11,7 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use basics::{BlockingPool, PoolConfig, PoolError};
+use basics::blocking_work::MAX_THREADS;
+use basics::config::{ConfigError, MAX_CAPACITY};
+use basics::{BlockingPool, BlockingPoolConfig, BlockingPoolError};
 use tokio::task::JoinHandle;
 use tokio::time::{advance, interval};
 
@@ -70,17 +72,15 @@ async fn spawn_blocking_work_does_not_stall_a_ticker() {
 
 #[tokio::test(start_paused = true)]
 async fn pool_work_does_not_stall_a_ticker() {
-    let pool = Arc::new(
-        BlockingPool::new(PoolConfig {
-            threads: 1,
-            queue: 1,
-        })
-        .expect("sizes"),
-    );
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
+        threads: 1,
+        queue: 1,
+    })
+    .expect("sizes");
     let (ticks, ticker) = ticker();
     let (release, job) = latched_double(21);
     let running = {
-        let pool = Arc::clone(&pool);
+        let pool = pool.clone();
         tokio::spawn(async move { pool.run(job).await })
     };
     drive(5).await;
@@ -97,7 +97,7 @@ async fn pool_work_does_not_stall_a_ticker() {
 
 #[tokio::test(start_paused = true)]
 async fn five_jobs_double_their_inputs() {
-    let pool = BlockingPool::new(PoolConfig {
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
         threads: 2,
         queue: 5,
     })
@@ -110,7 +110,7 @@ async fn five_jobs_double_their_inputs() {
 
 #[tokio::test(start_paused = true)]
 async fn the_pool_is_created_once_and_reused() {
-    let pool = BlockingPool::new(PoolConfig {
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
         threads: 2,
         queue: 4,
     })
@@ -133,17 +133,15 @@ async fn the_pool_is_created_once_and_reused() {
 
 #[tokio::test(start_paused = true)]
 async fn the_queue_is_bounded_and_callers_wait_for_a_slot() {
-    let pool = Arc::new(
-        BlockingPool::new(PoolConfig {
-            threads: 1,
-            queue: 1,
-        })
-        .expect("sizes"),
-    );
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
+        threads: 1,
+        queue: 1,
+    })
+    .expect("sizes");
     let (release_first, first) = latched_double(1);
     let (release_second, second) = latched_double(2);
     let spawn_run = |job: Box<dyn FnOnce() -> u64 + Send>| {
-        let pool = Arc::clone(&pool);
+        let pool = pool.clone();
         tokio::spawn(async move { pool.run(job).await })
     };
     let first = spawn_run(Box::new(first)); // taken by the only thread, blocks there
@@ -165,22 +163,21 @@ async fn the_queue_is_bounded_and_callers_wait_for_a_slot() {
 
 #[tokio::test(start_paused = true)]
 async fn shutdown_finishes_accepted_jobs_then_refuses_new_ones() {
-    let pool = Arc::new(
-        BlockingPool::new(PoolConfig {
-            threads: 1,
-            queue: 4,
-        })
-        .expect("sizes"),
-    );
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
+        threads: 1,
+        queue: 4,
+    })
+    .expect("sizes");
     let done = Arc::new(AtomicUsize::new(0));
     let jobs: Vec<_> = (0..3)
         .map(|_| {
-            let pool = Arc::clone(&pool);
+            let pool = pool.clone();
             let done = Arc::clone(&done);
             tokio::spawn(async move { pool.run(move || done.fetch_add(1, Ordering::SeqCst)).await })
         })
         .collect();
     tokio::task::yield_now().await; // every job is queued
+    let other = pool.clone();
     pool.shutdown().await;
     assert_eq!(
         done.load(Ordering::SeqCst),
@@ -192,42 +189,90 @@ async fn shutdown_finishes_accepted_jobs_then_refuses_new_ones() {
             .expect("no panic")
             .expect("accepted before the shutdown");
     }
-    assert!(matches!(pool.run(|| ()).await, Err(PoolError::ShutDown)));
-    pool.shutdown().await; // a second shutdown returns at once
+    assert!(matches!(
+        other.run(|| ()).await,
+        Err(BlockingPoolError::Closed)
+    ));
+    assert!(!other.close(), "already closed by the shutdown");
+    other.shutdown().await; // a second shutdown returns at once
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_job_is_an_error_and_the_thread_survives() {
-    let pool = BlockingPool::new(PoolConfig {
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
         threads: 1,
         queue: 1,
     })
     .expect("sizes");
     let outcome = pool.run(|| -> u8 { panic!("job bug") }).await;
-    assert!(
-        matches!(outcome, Err(PoolError::JobPanicked)),
-        "{outcome:?}"
-    );
+    let Err(BlockingPoolError::JobPanicked(payload)) = outcome else {
+        panic!("expected the job's panic, got {outcome:?}");
+    };
+    assert_eq!(payload.message(), Some("job bug"));
     assert_eq!(pool.run(|| 7).await.expect("the one thread still works"), 7);
     pool.shutdown().await;
 }
 
-#[test]
-fn zero_threads_or_a_zero_queue_are_typed_errors() {
-    let error = BlockingPool::new(PoolConfig {
-        threads: 0,
+#[tokio::test(start_paused = true)]
+async fn close_refuses_new_jobs_at_once_for_every_clone() {
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
+        threads: 1,
         queue: 1,
     })
-    .expect_err("no threads");
-    assert!(matches!(error, PoolError::ZeroThreads));
+    .expect("sizes");
+    let other = pool.clone();
+    assert!(other.close(), "this call closed it");
+    assert!(!pool.close(), "already closed");
+    assert!(matches!(
+        pool.run(|| 1).await,
+        Err(BlockingPoolError::Closed)
+    ));
+    pool.shutdown().await;
+}
+
+fn refused(threads: usize, queue: usize) -> ConfigError {
+    BlockingPool::spawn(BlockingPoolConfig { threads, queue }).expect_err("a bad size")
+}
+
+#[test]
+fn zero_or_huge_sizes_are_config_errors_not_panics() {
+    assert_eq!(refused(0, 1), ConfigError::Zero { name: "threads" });
+    assert_eq!(refused(1, 0), ConfigError::Zero { name: "queue" });
+    assert_eq!(refused(0, 1).to_string(), "threads must not be zero");
     assert_eq!(
-        error.to_string(),
-        "a blocking pool needs at least one thread"
+        refused(usize::MAX, 1),
+        ConfigError::TooLarge {
+            name: "threads",
+            value: usize::MAX,
+            max: MAX_THREADS
+        }
     );
-    let error = BlockingPool::new(PoolConfig {
+    assert_eq!(
+        refused(MAX_THREADS + 1, 1),
+        ConfigError::TooLarge {
+            name: "threads",
+            value: MAX_THREADS + 1,
+            max: MAX_THREADS
+        }
+    );
+    // Issue 10, item 10: a huge queue made tokio's channel panic.
+    assert_eq!(
+        refused(1, usize::MAX),
+        ConfigError::TooLarge {
+            name: "queue",
+            value: usize::MAX,
+            max: MAX_CAPACITY
+        }
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_largest_queue_is_accepted() {
+    let pool = BlockingPool::spawn(BlockingPoolConfig {
         threads: 1,
-        queue: 0,
+        queue: MAX_CAPACITY,
     })
-    .expect_err("no queue");
-    assert!(matches!(error, PoolError::ZeroQueue));
+    .expect("the maximum is accepted");
+    assert_eq!(pool.run(|| 2).await.expect("it runs"), 2);
+    pool.shutdown().await;
 }

@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
+use basics::config::{ConfigError, MAX_DURATION};
 use basics::context_manager::{Stats, Timings};
 use basics::{ConnectionError, Database, with_connection};
 use tokio::time::{Instant, sleep, timeout};
 
 #[tokio::test(start_paused = true)]
 async fn open_query_close_take_point_one_point_three_point_four_seconds() {
-    let db = Database::new(Timings::default());
+    let db = Database::new(Timings::default()).expect("the scenario's timings");
     let start = Instant::now();
     let mut conn = db.connect().await.expect("connect");
     assert_eq!(start.elapsed(), Duration::from_millis(100));
@@ -131,4 +132,35 @@ async fn a_cancelled_connect_leaves_nothing_open() {
             .is_err()
     );
     assert_eq!(db.stats(), Stats::default());
+}
+
+#[tokio::test(start_paused = true)]
+async fn steps_may_take_no_time_but_not_longer_than_the_maximum() {
+    let instant = Timings {
+        open: Duration::ZERO,
+        query: Duration::ZERO,
+        close: Duration::ZERO,
+    };
+    let db = Database::new(instant).expect("zero is allowed: a step that takes no time");
+    let start = Instant::now();
+    let rows = with_connection(&db, async |conn| conn.query("SELECT 1").await).await;
+    assert_eq!(rows.as_deref(), Ok("1 row for `SELECT 1`"));
+    assert_eq!(start.elapsed(), Duration::ZERO);
+
+    let forever = Timings {
+        query: Duration::MAX,
+        ..Timings::default()
+    };
+    let error = Database::new(forever).expect_err("a query that never ends");
+    assert!(
+        matches!(
+            error,
+            ConfigError::TooLong {
+                name: "query",
+                value: Duration::MAX,
+                max: MAX_DURATION
+            }
+        ),
+        "{error:?}"
+    );
 }

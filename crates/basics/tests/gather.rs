@@ -89,3 +89,17 @@ async fn dropping_spawn_all_aborts_every_task() {
         "no task was left detached"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn outputs_keep_input_order_for_many_members() {
+    let start = Instant::now();
+    // 200 members finishing in a shuffled order (37 and 200 are coprime).
+    let out = spawn_all((0..200u64).map(|index| async move {
+        sleep(Duration::from_millis((index * 37) % 200)).await;
+        index
+    }))
+    .await
+    .expect("no member fails");
+    assert_eq!(out, (0..200).collect::<Vec<_>>());
+    assert_eq!(start.elapsed(), Duration::from_millis(199));
+}

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use basics::{Flavor, RuntimeError, hello};
+use basics::blocking_work::MAX_THREADS;
+use basics::{ConfigError, Flavor, RuntimeError, hello};
 use testing::Transcript;
 
 // ANCHOR: tokio_main
@@ -42,15 +43,34 @@ fn run_picks_the_flavor_it_is_given() {
 }
 
 #[test]
-fn zero_workers_is_a_typed_error_not_a_panic() {
+fn zero_or_huge_worker_counts_are_config_errors_not_panics() {
     let error = Flavor::MultiThread { workers: 0 }
         .build()
         .expect_err("no workers");
-    assert!(matches!(error, RuntimeError::ZeroWorkers));
+    assert!(
+        matches!(
+            error,
+            RuntimeError::Config(ConfigError::Zero { name: "workers" })
+        ),
+        "{error:?}"
+    );
     let error = hello::run(Flavor::MultiThread { workers: 0 }, async {}).expect_err("no workers");
-    assert_eq!(
-        error.to_string(),
-        "a multi-thread runtime needs at least one worker thread"
+    assert_eq!(error.to_string(), "workers must not be zero");
+    let error = Flavor::MultiThread {
+        workers: usize::MAX,
+    }
+    .build()
+    .expect_err("too many workers");
+    assert!(
+        matches!(
+            error,
+            RuntimeError::Config(ConfigError::TooLarge {
+                name: "workers",
+                value: usize::MAX,
+                max: MAX_THREADS
+            })
+        ),
+        "{error:?}"
     );
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use basics::{RaceError, first_ok, spawn_first_ok};
+use basics::{RaceError, TaskFailed, first_ok, spawn_first_ok};
 use tokio::time::{Instant, sleep};
 
 type Mirror = Pin<Box<dyn Future<Output = Result<&'static str, String>> + Send>>;
@@ -119,10 +119,49 @@ async fn a_panicking_spawned_candidate_is_reported_and_the_rest_aborted() {
     let error = spawn_first_ok([boom, mirror(500, Ok("late"), &done)])
         .await
         .expect_err("the panic surfaces");
-    assert!(
-        matches!(error, RaceError::Panicked { index: 0, .. }),
-        "{error:?}"
-    );
+    let RaceError::TaskFailed(TaskFailed::Panicked { index: 0, payload }) = &error else {
+        panic!("expected candidate 0's panic, got {error:?}");
+    };
+    assert_eq!(payload.message(), Some("mirror bug"));
     sleep(Duration::from_secs(1)).await;
     assert_eq!(done.load(Ordering::SeqCst), 0);
+}
+
+/// Polls `future` once on a runtime of its own, so the tasks it spawns live there, then drops
+/// that runtime (which cancels them from outside) and finishes `future` on another runtime.
+fn after_its_tasks_runtime_shut_down<F: Future>(future: F) -> F::Output {
+    let build = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime")
+    };
+    let spawner = build();
+    let mut future = Box::pin(future);
+    {
+        let _inside = spawner.enter();
+        let mut cx = std::task::Context::from_waker(futures::task::noop_waker_ref());
+        assert!(
+            future.as_mut().poll(&mut cx).is_pending(),
+            "its tasks never finish"
+        );
+    }
+    drop(spawner);
+    build().block_on(future)
+}
+
+#[test]
+fn a_candidate_cancelled_from_outside_is_reported_as_cancelled_not_as_a_panic() {
+    let error = after_its_tasks_runtime_shut_down(spawn_first_ok([
+        Box::pin(std::future::pending()) as Mirror,
+    ]))
+    .expect_err("the candidate was cancelled");
+    assert!(
+        matches!(
+            error,
+            RaceError::TaskFailed(TaskFailed::Cancelled { index: 0 })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.to_string(), "task 0 was cancelled");
 }

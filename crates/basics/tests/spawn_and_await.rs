@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use basics::{OwnedTask, TaskError};
+use basics::{OwnedTask, TaskFailed};
 use tokio::time::{Instant, sleep};
 
 /// Sleeps `secs`, then counts itself in `finished`.
@@ -91,15 +91,21 @@ async fn abort_and_panic_are_typed_errors() {
     let finished = Arc::new(AtomicUsize::new(0));
     let owned = OwnedTask::spawn(job(Arc::clone(&finished), 1));
     owned.abort();
-    assert!(matches!(owned.await, Err(TaskError::Cancelled)));
+    assert!(matches!(
+        owned.await,
+        Err(TaskFailed::Cancelled { index: 0 })
+    ));
 
     let panicking = OwnedTask::spawn(async {
         sleep(Duration::from_millis(10)).await;
         panic!("boom");
     });
-    let error: TaskError = panicking.await.expect_err("it panics");
-    assert!(matches!(error, TaskError::Panicked(_)), "{error:?}");
-    assert_eq!(error.to_string(), "the task panicked");
+    let error = panicking.await.expect_err("it panics");
+    assert!(
+        matches!(error, TaskFailed::Panicked { index: 0, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.to_string(), "task 0 panicked: boom");
 }
 
 #[tokio::test(start_paused = true)]

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use basics::{AsyncBridge, BridgeError, block_on};
+use basics::{AsyncBridge, AsyncBridgeError, BlockOnError, block_on};
 
 #[test]
 fn block_on_from_sync_code_returns_the_output() {
@@ -25,7 +25,7 @@ async fn block_on_inside_a_runtime_is_a_typed_error() {
     // tokio's own `Runtime::block_on` would panic here: "Cannot start a runtime from within a
     // runtime". The check turns it into an error the caller can handle.
     let error = block_on(async { 1 }).expect_err("this thread drives a runtime");
-    assert!(matches!(error, BridgeError::InsideRuntime));
+    assert!(matches!(error, BlockOnError::InsideRuntime));
     assert_eq!(
         error.to_string(),
         "called from inside a tokio runtime, where blocking on a future would panic"
@@ -34,11 +34,11 @@ async fn block_on_inside_a_runtime_is_a_typed_error() {
 
 #[tokio::test(start_paused = true)]
 async fn a_bridge_call_inside_a_runtime_is_a_typed_error() {
-    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let bridge = AsyncBridge::spawn().expect("a runtime thread starts");
     let error = bridge
         .call(async { 1 })
         .expect_err("this thread drives a runtime");
-    assert!(matches!(error, BridgeError::InsideRuntime));
+    assert!(matches!(error, AsyncBridgeError::InsideRuntime));
     // A spawn_blocking thread carries the runtime's context too, so the bridge refuses there as
     // well; tokio's own `Handle::block_on` is the tool on such a thread.
     let handle = bridge.handle();
@@ -49,13 +49,13 @@ async fn a_bridge_call_inside_a_runtime_is_a_typed_error() {
     })
     .await
     .expect("no panic");
-    assert!(matches!(refused, Err(BridgeError::InsideRuntime)));
+    assert!(matches!(refused, Err(AsyncBridgeError::InsideRuntime)));
     assert_eq!(answer, 2);
 }
 
 #[test]
 fn the_bridge_answers_calls_from_plain_std_threads_concurrently() {
-    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let bridge = AsyncBridge::spawn().expect("a runtime thread starts");
     // Every call waits until all four are in: they can only finish if the bridge runs them
     // concurrently. The timeout (real time) only matters if that is broken.
     let barrier = Arc::new(tokio::sync::Barrier::new(4));
@@ -90,18 +90,18 @@ fn the_bridge_answers_calls_from_plain_std_threads_concurrently() {
 
 #[test]
 fn a_handle_outliving_its_bridge_gets_runtime_gone() {
-    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let bridge = AsyncBridge::spawn().expect("a runtime thread starts");
     let handle = bridge.handle();
     bridge.shutdown();
     assert!(matches!(
         handle.call(async { 1 }),
-        Err(BridgeError::RuntimeGone)
+        Err(AsyncBridgeError::RuntimeGone)
     ));
 }
 
 #[test]
 fn dropping_the_bridge_mid_call_cancels_the_call_with_runtime_gone() {
-    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let bridge = AsyncBridge::spawn().expect("a runtime thread starts");
     let handle = bridge.handle();
     let (started_tx, started) = std_mpsc::channel();
     let caller = std::thread::spawn(move || {
@@ -114,16 +114,19 @@ fn dropping_the_bridge_mid_call_cancels_the_call_with_runtime_gone() {
     drop(bridge); // stops the runtime and joins its thread
     let outcome = caller.join().expect("the caller does not panic");
     assert!(
-        matches!(outcome, Err(BridgeError::RuntimeGone)),
+        matches!(outcome, Err(AsyncBridgeError::RuntimeGone)),
         "{outcome:?}"
     );
 }
 
 #[test]
 fn a_panicking_future_is_an_error_and_the_bridge_survives() {
-    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let bridge = AsyncBridge::spawn().expect("a runtime thread starts");
     let outcome = bridge.call(async { panic!("bug in the async code") });
-    assert!(matches!(outcome, Err::<(), _>(BridgeError::Panicked)));
+    let Err::<(), _>(AsyncBridgeError::Panicked(payload)) = outcome else {
+        panic!("expected the panic, got {outcome:?}");
+    };
+    assert_eq!(payload.message(), Some("bug in the async code"));
     assert_eq!(bridge.call(async { 7 }).expect("still running"), 7);
 }
 
@@ -131,7 +134,7 @@ fn a_panicking_future_is_an_error_and_the_bridge_survives() {
 fn dropping_the_bridge_does_not_wait_for_a_blocking_job_a_call_started() {
     // A call hands work to its runtime's blocking pool, then the bridge is dropped. A plain
     // `Runtime` drop would wait for that job without limit; the bridge's drop must not.
-    let bridge = AsyncBridge::new().expect("a runtime thread starts");
+    let bridge = AsyncBridge::spawn().expect("a runtime thread starts");
     let handle = bridge.handle();
     let (started_tx, started) = std_mpsc::channel();
     let (release, latch) = std_mpsc::channel::<()>();
@@ -157,7 +160,7 @@ fn dropping_the_bridge_does_not_wait_for_a_blocking_job_a_call_started() {
     );
     let outcome = caller.join().expect("the caller does not panic");
     assert!(
-        matches!(outcome, Err(BridgeError::RuntimeGone)),
+        matches!(outcome, Err(AsyncBridgeError::RuntimeGone)),
         "{outcome:?}"
     );
     let _ = release.send(());

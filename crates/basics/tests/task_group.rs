@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use basics::{TaskGroup, TaskGroupError};
+use std::future::Future;
+
+use basics::{TaskFailed, TaskGroup, TaskGroupError};
 use tokio::time::{Instant, sleep};
 
 /// Counts itself in `cleaned` when dropped: the cleanup a cancelled member runs.
@@ -108,11 +110,12 @@ async fn a_panic_is_a_typed_error_and_cancels_the_rest() {
     });
     let start = Instant::now();
     let error = group.join().await.expect_err("member 1 panics");
-    assert!(
-        matches!(error, TaskGroupError::Panicked { index: 1, .. }),
-        "{error:?}"
-    );
-    assert_eq!(error.to_string(), "member 1 panicked");
+    let TaskGroupError::TaskFailed(TaskFailed::Panicked { index: 1, payload }) = &error else {
+        panic!("expected member 1's panic, got {error:?}");
+    };
+    assert_eq!(payload.message(), Some("member 1 panics"));
+    assert_eq!(error.index(), 1);
+    assert_eq!(error.to_string(), "task 1 panicked: member 1 panics");
     assert_eq!(start.elapsed(), Duration::from_millis(200));
     assert_eq!(cleaned.load(Ordering::SeqCst), 1);
     assert_eq!(finished.load(Ordering::SeqCst), 0);
@@ -148,4 +151,60 @@ async fn dropping_the_group_aborts_every_member() {
     sleep(Duration::from_secs(5)).await;
     assert_eq!(finished.load(Ordering::SeqCst), 0);
     assert_eq!(cleaned.load(Ordering::SeqCst), 3);
+}
+
+/// Polls `future` once on a runtime of its own, so the tasks it spawns live there, then drops
+/// that runtime (which cancels them from outside) and finishes `future` on another runtime.
+fn after_its_tasks_runtime_shut_down<F: Future>(future: F) -> F::Output {
+    let build = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime")
+    };
+    let spawner = build();
+    let mut future = Box::pin(future);
+    {
+        let _inside = spawner.enter();
+        let mut cx = std::task::Context::from_waker(futures::task::noop_waker_ref());
+        assert!(
+            future.as_mut().poll(&mut cx).is_pending(),
+            "its tasks never finish"
+        );
+    }
+    drop(spawner);
+    build().block_on(future)
+}
+
+#[test]
+fn a_member_cancelled_from_outside_is_reported_as_cancelled_not_as_a_panic() {
+    let error = after_its_tasks_runtime_shut_down(async {
+        let mut group: TaskGroup<(), &'static str> = TaskGroup::new();
+        group.spawn(std::future::pending());
+        group.join().await
+    })
+    .expect_err("the member was cancelled");
+    assert!(
+        matches!(
+            error,
+            TaskGroupError::TaskFailed(TaskFailed::Cancelled { index: 0 })
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn outputs_keep_spawn_order_for_many_members() {
+    let mut group: TaskGroup<u64, &'static str> = TaskGroup::new();
+    // 200 members finishing in a shuffled order (37 and 200 are coprime).
+    for index in 0..200u64 {
+        group.spawn(async move {
+            sleep(Duration::from_millis((index * 37) % 200)).await;
+            Ok(index)
+        });
+    }
+    let start = Instant::now();
+    let outputs = group.join().await.expect("no failure");
+    assert_eq!(outputs, (0..200).collect::<Vec<_>>());
+    assert_eq!(start.elapsed(), Duration::from_millis(199));
 }
