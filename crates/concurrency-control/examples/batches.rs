@@ -7,17 +7,9 @@
 
 use std::time::Duration;
 
+use concurrency_control::batches::one_slow_in_ten;
 use concurrency_control::{in_batches, sliding_window};
 use testing::Transcript;
-
-// ANCHOR: process
-/// Item 1 of each ten takes 0.5 s, the others 0.1 s.
-async fn process(item: u32) -> u32 {
-    let ms = if item % 10 == 1 { 500 } else { 100 };
-    tokio::time::sleep(Duration::from_millis(ms)).await;
-    item * 2
-}
-// ANCHOR_END: process
 
 fn main() -> anyhow::Result<()> {
     testing::run_example(run)
@@ -40,13 +32,13 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     t.line(format!("{} results", out.len()));
 
     let start = tokio::time::Instant::now();
-    in_batches(1..=25, 10, process).await?;
+    in_batches(1..=25, 10, one_slow_in_ten).await?;
     t.line(format!(
         "one slow item per batch: fixed batches took {:?}",
         start.elapsed()
     ));
     let start = tokio::time::Instant::now();
-    sliding_window(1..=25, 10, process).await?;
+    sliding_window(1..=25, 10, one_slow_in_ten).await?;
     t.line(format!(
         "same items, sliding window of 10: {:?}",
         start.elapsed()

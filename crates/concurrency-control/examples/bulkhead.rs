@@ -48,7 +48,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let no_waiting_room = Bulkhead::new(BulkheadConfig {
         max_running: 2,
         max_waiting: 0,
-        max_wait: Duration::ZERO,
+        ..BulkheadConfig::default()
     })?;
     t.line("no waiting room: 3 calls, 2 still run");
     futures::future::join_all((7..=9).map(|id| call(t.clone(), &no_waiting_room, id))).await;

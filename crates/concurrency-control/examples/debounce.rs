@@ -19,13 +19,13 @@ fn main() -> anyhow::Result<()> {
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     let saver = t.clone();
-    let debouncer = Debouncer::new(Duration::from_millis(300), move |text: String| {
+    let debouncer = Debouncer::spawn(Duration::from_millis(300), move |text: String| {
         let t = saver.clone();
         async move {
             tokio::time::sleep(Duration::from_millis(50)).await; // the save itself
             t.line(format!("saved {text:?}"));
         }
-    });
+    })?;
     for text in ["h", "he", "hel", "hell", "hello"] {
         t.line(format!("edit {text:?}"));
         debouncer.call(text.to_owned());
@@ -37,7 +37,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     t.line("edit \"bye\", then shut down");
     debouncer.call("bye".to_owned());
-    debouncer.shutdown().await; // saves the pending edit now instead of losing it
+    debouncer.shutdown().await?; // saves the pending edit now instead of losing it
     t.line("debouncer stopped");
     // ANCHOR_END: main
     Ok(())

@@ -26,7 +26,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         queue: 64,
         max_batches: 4,
     };
-    let users = MicroBatcher::new(config, move |ids: Vec<u32>| {
+    let users = MicroBatcher::spawn(config, move |ids: Vec<u32>| {
         let t = api.clone();
         async move {
             t.line(format!("batch call for ids {ids:?}"));

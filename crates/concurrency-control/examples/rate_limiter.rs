@@ -31,9 +31,9 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     futures::future::join_all(requests).await;
     match limiter.try_acquire() {
         Ok(()) => t.line("try_acquire: admitted"),
-        Err(at) => t.line(format!(
-            "try_acquire: refused, next slot in {:?}",
-            at - tokio::time::Instant::now()
+        Err(limited) => t.line(format!(
+            "try_acquire: {limited}, next slot in {:?}",
+            limited.retry_after()
         )),
     }
     // ANCHOR_END: main

@@ -19,6 +19,7 @@ fn main() -> anyhow::Result<()> {
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     let flights = SingleFlight::<String, String, String>::new();
+    // Each fetch runs as its own task; the callers share its outcome.
     let fetches = Arc::new(AtomicU32::new(0));
     let get = |key: &str| {
         let (fetches, t) = (Arc::clone(&fetches), t.clone());
@@ -33,7 +34,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let answers = futures::future::join_all((0..100).map(|_| get("user:42"))).await;
     let same = answers
         .iter()
-        .filter(|a| a.as_deref() == Ok("profile v1"))
+        .filter(|a| matches!(a.as_deref(), Ok("profile v1")))
         .count();
     t.line(format!(
         "{same} callers got \"profile v1\" from {} fetch",

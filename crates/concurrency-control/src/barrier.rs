@@ -11,8 +11,9 @@
 //! ```
 //!
 //! # Rust
-//! [`Barrier`] is [`tokio::sync::Barrier`] with a checked size: `tokio::sync::Barrier::new(0)`
-//! silently behaves as a barrier of 1, a mistake this wrapper turns into an error. Exactly one
+//! [`Barrier`] is [`tokio::sync::Barrier`] with a checked size (`tokio::sync::Barrier::new(0)`
+//! silently behaves as a barrier of 1, a mistake this wrapper turns into a [`ConfigError`]),
+//! behind an `Arc` so that each task holds a clone. Exactly one
 //! task of each generation is told it is the leader ([`tokio::sync::BarrierWaitResult::is_leader`]),
 //! the place for a once-per-phase step.
 //!
@@ -29,24 +30,23 @@
 //! `tokio::sync::Barrier` directly, with a timeout around `wait`; for "wait until every task is
 //! done" use a `JoinSet` or `TaskTracker` instead.
 
-use tokio::sync::BarrierWaitResult;
+use std::sync::Arc;
 
-/// A barrier for 0 tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("a barrier needs at least 1 task")]
-pub struct BarrierError;
+use basics::config::{self, ConfigError};
+use tokio::sync::BarrierWaitResult;
 
 // ANCHOR: barrier
 /// A reusable meeting point for a fixed number of tasks.
 ///
 /// # Examples
+/// Clones share the barrier: hand a clone to each task.
+///
 /// ```
-/// use std::sync::Arc;
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), concurrency_control::BarrierError> {
-/// let barrier = Arc::new(concurrency_control::Barrier::new(2)?);
+/// # async fn main() -> Result<(), basics::ConfigError> {
+/// let barrier = concurrency_control::Barrier::new(2)?;
 /// let other = tokio::spawn({
-///     let barrier = Arc::clone(&barrier);
+///     let barrier = barrier.clone();
 ///     async move { barrier.wait().await.is_leader() }
 /// });
 /// let me = barrier.wait().await.is_leader();
@@ -54,9 +54,9 @@ pub struct BarrierError;
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Barrier {
-    inner: tokio::sync::Barrier,
+    inner: Arc<tokio::sync::Barrier>,
     parties: usize,
 }
 
@@ -64,13 +64,11 @@ impl Barrier {
     /// A barrier that opens when `parties` tasks wait on it.
     ///
     /// # Errors
-    /// [`BarrierError`] for 0.
-    pub fn new(parties: usize) -> Result<Barrier, BarrierError> {
-        if parties == 0 {
-            return Err(BarrierError);
-        }
+    /// [`ConfigError`] for 0 or past [`MAX_CAPACITY`](config::MAX_CAPACITY).
+    pub fn new(parties: usize) -> Result<Barrier, ConfigError> {
+        let parties = config::count("parties", parties)?;
         Ok(Barrier {
-            inner: tokio::sync::Barrier::new(parties),
+            inner: Arc::new(tokio::sync::Barrier::new(parties)),
             parties,
         })
     }

@@ -26,25 +26,22 @@
 
 use std::future::Future;
 
+use basics::config::{self, ConfigError};
 use futures::stream::{self, StreamExt};
-
-/// A batch size of 0.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the batch size must be at least 1")]
-pub struct BatchSizeError;
 
 // ANCHOR: in_batches
 /// Processes `items` in batches of `size`: each batch concurrently, batches in sequence. Outputs
 /// keep input order.
 ///
 /// # Errors
-/// [`BatchSizeError`] when `size` is 0.
+/// [`ConfigError`] for a `size` of 0 or past [`MAX_CAPACITY`](config::MAX_CAPACITY), before
+/// any item is taken.
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), concurrency_control::BatchSizeError> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let start = tokio::time::Instant::now();
 /// let out = concurrency_control::in_batches(1..=25, 10, |n| async move {
 ///     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -63,15 +60,13 @@ pub async fn in_batches<I, F, Fut>(
     items: I,
     size: usize,
     mut f: F,
-) -> Result<Vec<Fut::Output>, BatchSizeError>
+) -> Result<Vec<Fut::Output>, ConfigError>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future,
 {
-    if size == 0 {
-        return Err(BatchSizeError);
-    }
+    let size = config::count("size", size)?;
     let mut outputs = Vec::new();
     let mut items = items.into_iter().peekable();
     while items.peek().is_some() {
@@ -82,6 +77,17 @@ where
 }
 // ANCHOR_END: in_batches
 
+/// The scenario of this module's example and tests: item 1 of every ten (1, 11, 21, ...) takes
+/// 0.5 s, the others 0.1 s; returns the item doubled.
+///
+/// In fixed batches of 10, each batch waits 0.5 s for its slow item; a sliding window of 10
+/// keeps the other slots busy meanwhile.
+pub async fn one_slow_in_ten(item: u32) -> u32 {
+    let ms = if item % 10 == 1 { 500 } else { 100 };
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    item * 2
+}
+
 // ANCHOR: sliding_window
 /// Processes `items` with `size` in flight at all times; outputs keep input order.
 ///
@@ -89,7 +95,7 @@ where
 /// `buffered` would keep a finished item's slot busy until every item before it is done.
 ///
 /// # Errors
-/// [`BatchSizeError`] when `size` is 0.
+/// As [`in_batches`].
 ///
 /// # Cancel safety
 /// As [`in_batches`].
@@ -97,15 +103,13 @@ pub async fn sliding_window<I, F, Fut>(
     items: I,
     size: usize,
     mut f: F,
-) -> Result<Vec<Fut::Output>, BatchSizeError>
+) -> Result<Vec<Fut::Output>, ConfigError>
 where
     I: IntoIterator,
     F: FnMut(I::Item) -> Fut,
     Fut: Future,
 {
-    if size == 0 {
-        return Err(BatchSizeError);
-    }
+    let size = config::count("size", size)?;
     let mut outputs: Vec<_> = stream::iter(items.into_iter().enumerate())
         .map(|(index, item)| {
             let future = f(item);

@@ -18,14 +18,15 @@
 //!   [`BoundedMap::unordered`] (`buffer_unordered`, completion order);
 //! - as spawned tasks: [`BoundedMap::spawn`], a [`Semaphore`] whose permit is taken with
 //!   [`Semaphore::acquire_owned`] *before* each spawn and moved into the task, so at most `limit`
-//!   tasks exist at any time, and results come back in input order.
+//!   tasks exist at any time, and results come back in input order; a panicked task is a
+//!   [`TaskFailed`] naming the item's position ([`basics::IndexedJoinSet`] keeps the map).
 //!
 //! # Differences
 //! - `gather` with a semaphore creates every coroutine at once and lets `limit` of them past the
 //!   semaphore; the stream forms create the next future only when a slot frees, and
 //!   [`BoundedMap::spawn`] spawns a task only once it holds a permit: nothing waits in memory.
 //! - Cancellation is a drop: dropping the returned future drops the unfinished futures (stream
-//!   forms) or aborts the tasks (the `JoinSet` of the spawned form).
+//!   forms) or aborts the tasks (the task set of the spawned form).
 //! - Spawned tasks must be `Send + 'static`; the stream forms need neither.
 //!
 //! # Pitfalls
@@ -41,20 +42,11 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use basics::config::{self, ConfigError};
+use basics::{IndexedJoinSet, TaskFailed};
+use futures::FutureExt;
 use futures::stream::{self, StreamExt};
 use tokio::sync::Semaphore;
-use tokio::task::{JoinError, JoinSet};
-
-/// Why a [`BoundedMap`] could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum LimitError {
-    /// A limit of 0 would never run anything.
-    #[error("the concurrency limit must be at least 1")]
-    Zero,
-    /// More permits than a tokio semaphore can hold.
-    #[error("the concurrency limit {0} exceeds the semaphore maximum")]
-    TooLarge(usize),
-}
 
 /// A concurrency limit to map items with: at most `limit` operations in flight at once.
 ///
@@ -86,13 +78,10 @@ impl BoundedMap {
     /// A bound of `limit` operations in flight.
     ///
     /// # Errors
-    /// [`LimitError::Zero`] for 0, [`LimitError::TooLarge`] beyond [`Semaphore::MAX_PERMITS`].
-    pub fn new(limit: usize) -> Result<BoundedMap, LimitError> {
-        match limit {
-            0 => Err(LimitError::Zero),
-            n if n > Semaphore::MAX_PERMITS => Err(LimitError::TooLarge(n)),
-            n => Ok(BoundedMap { limit: n }),
-        }
+    /// [`ConfigError`] for 0 or past [`MAX_CAPACITY`](config::MAX_CAPACITY).
+    pub fn new(limit: usize) -> Result<BoundedMap, ConfigError> {
+        let limit = config::count("limit", limit)?;
+        Ok(BoundedMap { limit })
     }
 
     /// The limit.
@@ -148,11 +137,12 @@ impl BoundedMap {
     /// still plain values in the iterator, not parked tasks.
     ///
     /// # Errors
-    /// The [`JoinError`] of the first task that panicked; every other task is aborted.
+    /// The [`TaskFailed`] of the first task found panicked (its `index` is the item's position
+    /// in `items`); every other task is aborted.
     ///
     /// # Cancel safety
-    /// Dropping the future drops the `JoinSet`, which aborts every task still running.
-    pub async fn spawn<I, F, Fut>(&self, items: I, mut f: F) -> Result<Vec<Fut::Output>, JoinError>
+    /// Dropping the future drops the task set, which aborts every task still running.
+    pub async fn spawn<I, F, Fut>(&self, items: I, mut f: F) -> Result<Vec<Fut::Output>, TaskFailed>
     where
         I: IntoIterator,
         F: FnMut(I::Item) -> Fut,
@@ -160,9 +150,10 @@ impl BoundedMap {
         Fut::Output: Send + 'static,
     {
         let semaphore = Arc::new(Semaphore::new(self.limit));
-        let mut set = JoinSet::new();
+        // Tasks are numbered in spawn order, which is input order.
+        let mut set = IndexedJoinSet::new();
         let mut slots = Vec::new();
-        for (index, item) in items.into_iter().enumerate() {
+        for item in items {
             // The semaphore is never closed, so acquiring cannot fail.
             let permit = Arc::clone(&semaphore)
                 .acquire_owned()
@@ -172,11 +163,12 @@ impl BoundedMap {
             set.spawn(async move {
                 let output = future.await;
                 drop(permit); // The slot frees when the work is done, not when it is collected.
-                (index, output)
+                output
             });
             slots.push(None);
             // Collect finished tasks as we go, so a panic surfaces early and memory stays flat.
-            while let Some(joined) = set.try_join_next() {
+            // `join_next` is cancel-safe: polling it once and dropping it loses nothing.
+            while let Some(Some(joined)) = set.join_next().now_or_never() {
                 let (index, output) = joined?;
                 slots[index] = Some(output);
             }

@@ -35,6 +35,8 @@
 //!   once (tested).
 //! - The running permit is an RAII guard: it is released when the call finishes, fails, panics
 //!   or is cancelled.
+//! - A `Bulkhead` is a cheap handle: clones share the same limits, so each task gets a clone
+//!   rather than an `Arc<Bulkhead>`.
 //!
 //! # Pitfalls
 //! - Checking "is it full?" and then acquiring in a second step is a race; `try_acquire` does
@@ -48,28 +50,31 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use basics::config::{self, ConfigError, MAX_CAPACITY};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The bulkhead's three limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BulkheadConfig {
-    /// How many calls run at once; at least 1.
+    /// How many calls run at once: `1..=MAX_CAPACITY`.
     pub max_running: usize,
-    /// How many calls may wait for a running slot; 0 means none wait.
+    /// How many calls may wait for a running slot: `0..=MAX_CAPACITY`; 0 means none wait.
     pub max_waiting: usize,
-    /// How long a call may wait for a running slot before it is rejected.
+    /// How long a call may wait for a running slot before it is rejected: more than zero (for
+    /// "no waiting" set `max_waiting` to 0) and at most
+    /// [`MAX_DURATION`](config::MAX_DURATION).
     pub max_wait: Duration,
 }
 
-/// Why a [`Bulkhead`] could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum BulkheadError {
-    /// A running limit of 0 would reject every call.
-    #[error("the running limit must be at least 1")]
-    ZeroRunning,
-    /// More than a tokio semaphore can hold.
-    #[error("a limit exceeds the semaphore maximum")]
-    TooLarge,
+impl Default for BulkheadConfig {
+    /// 10 running, 10 waiting, for at most 1 s.
+    fn default() -> BulkheadConfig {
+        BulkheadConfig {
+            max_running: 10,
+            max_waiting: 10,
+            max_wait: Duration::from_secs(1),
+        }
+    }
 }
 
 /// Why a call was not run.
@@ -100,7 +105,7 @@ pub enum Rejected {
 /// let bulkhead = Bulkhead::new(BulkheadConfig {
 ///     max_running: 1,
 ///     max_waiting: 0,
-///     max_wait: Duration::from_secs(1),
+///     ..BulkheadConfig::default()
 /// })?;
 /// let slow = bulkhead.run(tokio::time::sleep(Duration::from_secs(1)));
 /// let rejected = bulkhead.run(async { 2 });
@@ -110,10 +115,12 @@ pub enum Rejected {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+///
+/// Clones share the limits: hand a clone to each task.
+#[derive(Debug, Clone)]
 pub struct Bulkhead {
     running: Arc<Semaphore>,
-    waiting: Semaphore,
+    waiting: Arc<Semaphore>,
     config: BulkheadConfig,
 }
 
@@ -121,18 +128,22 @@ impl Bulkhead {
     /// A bulkhead with `config`'s limits.
     ///
     /// # Errors
-    /// [`BulkheadError::ZeroRunning`] when `max_running` is 0, [`BulkheadError::TooLarge`]
-    /// beyond [`Semaphore::MAX_PERMITS`].
-    pub fn new(config: BulkheadConfig) -> Result<Bulkhead, BulkheadError> {
-        if config.max_running == 0 {
-            return Err(BulkheadError::ZeroRunning);
+    /// [`ConfigError`] for a `max_running` of 0, a `max_running` or `max_waiting` past
+    /// [`MAX_CAPACITY`], or a `max_wait` of zero or past
+    /// [`MAX_DURATION`](config::MAX_DURATION).
+    pub fn new(config: BulkheadConfig) -> Result<Bulkhead, ConfigError> {
+        config::count("max_running", config.max_running)?;
+        if config.max_waiting > MAX_CAPACITY {
+            return Err(ConfigError::TooLarge {
+                name: "max_waiting",
+                value: config.max_waiting,
+                max: MAX_CAPACITY,
+            });
         }
-        if config.max_running.max(config.max_waiting) > Semaphore::MAX_PERMITS {
-            return Err(BulkheadError::TooLarge);
-        }
+        config::duration("max_wait", config.max_wait)?;
         Ok(Bulkhead {
             running: Arc::new(Semaphore::new(config.max_running)),
-            waiting: Semaphore::new(config.max_waiting),
+            waiting: Arc::new(Semaphore::new(config.max_waiting)),
             config,
         })
     }

@@ -41,20 +41,23 @@
 //! `watch::Receiver::wait_for` directly when one producer publishes state; a channel when the
 //! "state" is really a queue of items.
 
+use std::sync::Arc;
+
 use tokio::sync::watch;
 
 // ANCHOR: condition
 /// Shared state that tasks can wait on until a predicate holds.
 ///
+/// Clones share the state: hand a clone to each task.
+///
 /// # Examples
 /// ```
-/// use std::sync::Arc;
 /// use concurrency_control::Condition;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let stock = Arc::new(Condition::new(Vec::<u32>::new()));
+/// let stock = Condition::new(Vec::<u32>::new());
 /// let consumer = tokio::spawn({
-///     let stock = Arc::clone(&stock);
+///     let stock = stock.clone();
 ///     async move { stock.wait_then(|s| !s.is_empty(), |s| s.pop()).await }
 /// });
 /// stock.modify(|s| s.push(7));
@@ -64,14 +67,22 @@ use tokio::sync::watch;
 #[derive(Debug)]
 pub struct Condition<T> {
     // The condition owns the sender, so the channel never closes while anyone can wait on it.
-    state: watch::Sender<T>,
+    state: Arc<watch::Sender<T>>,
+}
+
+impl<T> Clone for Condition<T> {
+    fn clone(&self) -> Condition<T> {
+        Condition {
+            state: Arc::clone(&self.state),
+        }
+    }
 }
 
 impl<T> Condition<T> {
     /// A condition over `state`.
     pub fn new(state: T) -> Condition<T> {
         Condition {
-            state: watch::Sender::new(state),
+            state: Arc::new(watch::Sender::new(state)),
         }
     }
 

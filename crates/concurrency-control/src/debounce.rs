@@ -28,7 +28,10 @@
 //!   ran exactly once.
 //! - No task per call: one task, one timer, whatever the number of calls.
 //! - Dropping the [`Debouncer`] aborts its task (a pending call is lost);
-//!   [`Debouncer::shutdown`] runs a pending call at once, then stops.
+//!   [`Debouncer::shutdown`] runs a pending call at once, then stops, and reports a panic in
+//!   the action as a [`TaskFailed`].
+//! - The quiet period is checked when the debouncer is spawned: zero (no debouncing at all) and
+//!   anything past a year are a [`ConfigError`].
 //!
 //! # Pitfalls
 //! - Calls that arrive while the action runs start a new quiet period after it; they are not
@@ -42,6 +45,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use basics::TaskFailed;
+use basics::config::{self, ConfigError};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
@@ -49,16 +54,6 @@ use tokio_util::task::AbortOnDropHandle;
 struct Shared<T> {
     latest: Mutex<Option<T>>,
     poke: Notify,
-}
-
-impl<T> Shared<T> {
-    // Locked for a swap only, and nothing can panic under it, so poison is ignored.
-    fn take(&self) -> Option<T> {
-        self.latest
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-    }
 }
 
 // ANCHOR: debouncer
@@ -70,22 +65,26 @@ impl<T> Shared<T> {
 /// use std::sync::atomic::{AtomicU32, Ordering};
 /// use std::time::Duration;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() {
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let saves = Arc::new(AtomicU32::new(0));
 /// let counted = Arc::clone(&saves);
-/// let debouncer = concurrency_control::Debouncer::new(Duration::from_millis(300), move |_text: String| {
+/// let debouncer = concurrency_control::Debouncer::spawn(Duration::from_millis(300), move |_text: String| {
 ///     let counted = Arc::clone(&counted);
 ///     async move { counted.fetch_add(1, Ordering::SeqCst); }
-/// });
+/// })?;
 /// for text in ["h", "he", "hel"] {
 ///     debouncer.call(text.to_owned());
 ///     tokio::time::sleep(Duration::from_millis(100)).await;
 /// }
-/// debouncer.shutdown().await;
+/// debouncer.shutdown().await?;
 /// assert_eq!(saves.load(Ordering::SeqCst), 1);
+/// # Ok(())
 /// # }
 /// ```
+///
+/// Dropping the debouncer aborts its task: a pending call is lost, a running action is cut.
 #[derive(Debug)]
+#[must_use = "dropping the debouncer stops its task"]
 pub struct Debouncer<T> {
     shared: Arc<Shared<T>>,
     stop: CancellationToken,
@@ -94,15 +93,22 @@ pub struct Debouncer<T> {
 }
 
 impl<T: Send + 'static> Debouncer<T> {
-    /// Spawns the debouncing task on the current runtime.
+    /// Spawns the debouncing task on the current runtime: `action` runs with the latest value
+    /// once calls have been quiet for `quiet`.
+    ///
+    /// # Errors
+    /// [`ConfigError`] for a `quiet` period of zero or past
+    /// [`MAX_DURATION`](config::MAX_DURATION).
     ///
     /// # Panics
-    /// Outside a tokio runtime.
-    pub fn new<F, Fut>(quiet: Duration, mut action: F) -> Debouncer<T>
+    /// Outside a tokio runtime, as [`tokio::spawn`] does.
+    #[track_caller]
+    pub fn spawn<F, Fut>(quiet: Duration, mut action: F) -> Result<Debouncer<T>, ConfigError>
     where
         F: FnMut(T) -> Fut + Send + 'static,
         Fut: Future<Output = ()> + Send,
     {
+        let quiet = config::duration("quiet", quiet)?;
         let shared = Arc::new(Shared {
             latest: Mutex::new(None),
             poke: Notify::new(),
@@ -129,7 +135,12 @@ impl<T: Send + 'static> Debouncer<T> {
                             () = tokio::time::sleep(quiet) => break,
                         }
                     }
-                    if let Some(value) = shared.take() {
+                    let latest = shared
+                        .latest
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .take();
+                    if let Some(value) = latest {
                         action(value).await;
                     }
                     if stop.is_cancelled() {
@@ -137,16 +148,21 @@ impl<T: Send + 'static> Debouncer<T> {
                     }
                 }
                 // Shutdown: a call still pending runs now rather than being lost.
-                if let Some(value) = shared.take() {
+                let latest = shared
+                    .latest
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(value) = latest {
                     action(value).await;
                 }
             }
         });
-        Debouncer {
+        Ok(Debouncer {
             shared,
             stop,
             task: AbortOnDropHandle::new(task),
-        }
+        })
     }
 
     /// Records `value` as the latest and restarts the quiet period.
@@ -161,12 +177,17 @@ impl<T: Send + 'static> Debouncer<T> {
 
     /// Runs a pending call at once, waits for the action to finish, and stops the task.
     ///
+    /// # Errors
+    /// [`TaskFailed::Panicked`] (index 0) when the action panicked, now or earlier: the task
+    /// stopped then, and later calls were never run.
+    ///
     /// # Cancel safety
     /// A drop while waiting aborts the task, and with it a running action.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(self) -> Result<(), TaskFailed> {
         self.stop.cancel();
-        // A panic inside the action is the action's bug; the debouncer is gone either way.
-        let _ = self.task.await;
+        self.task
+            .await
+            .map_err(|failed| TaskFailed::from_join_error(0, failed))
     }
 }
 // ANCHOR_END: debouncer

@@ -33,21 +33,22 @@
 //! `CancellationToken` for shutdown and start signals; a `watch` channel when the flag carries
 //! state.
 
+use std::sync::Arc;
+
 use tokio::sync::watch;
 
 // ANCHOR: event
 /// A latched, clearable flag that many tasks can wait on.
 ///
-/// Share it with an `Arc`.
+/// Clones share the flag: hand a clone to each task.
 ///
 /// # Examples
 /// ```
-/// use std::sync::Arc;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let start = Arc::new(concurrency_control::Event::new());
+/// let start = concurrency_control::Event::new();
 /// let waiter = tokio::spawn({
-///     let start = Arc::clone(&start);
+///     let start = start.clone();
 ///     async move { start.wait().await }
 /// });
 /// start.set();
@@ -55,10 +56,10 @@ use tokio::sync::watch;
 /// start.wait().await; // already set: returns at once
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Event {
     // The event owns the sender, so the channel never closes while anyone can wait on it.
-    flag: watch::Sender<Flag>,
+    flag: Arc<watch::Sender<Flag>>,
 }
 
 /// The flag, and how many times it went from clear to set.
@@ -72,7 +73,7 @@ impl Event {
     /// An event that is not set.
     pub fn new() -> Event {
         Event {
-            flag: watch::Sender::new(Flag::default()),
+            flag: Arc::new(watch::Sender::new(Flag::default())),
         }
     }
 

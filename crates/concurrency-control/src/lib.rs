@@ -5,6 +5,15 @@
 //! Each module is one pattern of the catalogue: its docs give the asyncio version, the tokio
 //! idiom, the differences that bite and the pitfalls; `cargo run --example <module>` plays its
 //! scenario; `docs/concurrency-control.md` reads beside it.
+//!
+//! Every constructor checks its configuration and refuses a count of 0 or past
+//! [`basics::config::MAX_CAPACITY`], and a duration past [`basics::config::MAX_DURATION`] (or
+//! zero, where zero has no meaning), with a [`basics::ConfigError`]: never a panic or a hang
+//! later. Run-time errors are small and per pattern ([`Rejected`], [`Overloaded`],
+//! [`RateLimited`], [`priority::Closed`], [`BatchError`], [`FlightError`]). Handles used from
+//! many tasks ([`RateLimiter`], [`Bulkhead`], [`LoadShedder`], [`SingleFlight`], [`Event`],
+//! [`Condition`], [`Barrier`], [`PriorityQueue`], [`SharedState`]) are cheap `Clone`s sharing
+//! one state.
 #![warn(missing_docs)]
 
 pub mod barrier;
@@ -22,17 +31,17 @@ pub mod rate_limiter;
 pub mod read_write_lock;
 pub mod single_flight;
 
-pub use barrier::{Barrier, BarrierError};
-pub use batches::{BatchSizeError, in_batches, sliding_window};
-pub use bounded_concurrency::{BoundedMap, LimitError};
-pub use bulkhead::{Bulkhead, BulkheadConfig, BulkheadError, Rejected};
+pub use barrier::Barrier;
+pub use batches::{in_batches, sliding_window};
+pub use bounded_concurrency::BoundedMap;
+pub use bulkhead::{Bulkhead, BulkheadConfig, Rejected};
 pub use condition::Condition;
 pub use debounce::Debouncer;
 pub use event::Event;
-pub use load_shedding::{LoadShedder, Overloaded, ShedderError};
+pub use load_shedding::{LoadShedder, Overloaded};
 pub use lock::{AsyncCounter, RacyCounter, SyncCounter};
-pub use micro_batching::{BatchError, MicroBatcher, MicroBatcherConfig, MicroBatcherError};
-pub use priority::{PriorityError, PriorityQueue};
-pub use rate_limiter::{RateLimiter, RateLimiterError};
-pub use read_write_lock::{MaxReadersError, SharedState};
-pub use single_flight::SingleFlight;
+pub use micro_batching::{BatchError, MicroBatcher, MicroBatcherConfig};
+pub use priority::PriorityQueue;
+pub use rate_limiter::{RateLimited, RateLimiter};
+pub use read_write_lock::SharedState;
+pub use single_flight::{FlightError, SingleFlight};

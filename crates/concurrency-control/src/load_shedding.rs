@@ -32,18 +32,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use basics::config::{self, ConfigError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-/// Why a [`LoadShedder`] could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum ShedderError {
-    /// A capacity of 0 would shed every call.
-    #[error("the capacity must be at least 1")]
-    ZeroCapacity,
-    /// More than a tokio semaphore can hold.
-    #[error("the capacity {0} exceeds the semaphore maximum")]
-    TooLarge(usize),
-}
 
 /// The call was shed: every slot was busy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -66,6 +56,8 @@ pub struct Overloaded {
 /// assert!(shedder.try_acquire().is_ok());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Clones share the slots: hand a clone to each task.
 #[derive(Debug, Clone)]
 pub struct LoadShedder {
     slots: Arc<Semaphore>,
@@ -76,16 +68,13 @@ impl LoadShedder {
     /// A shedder with `capacity` slots.
     ///
     /// # Errors
-    /// [`ShedderError`] for 0 or beyond [`Semaphore::MAX_PERMITS`].
-    pub fn new(capacity: usize) -> Result<LoadShedder, ShedderError> {
-        match capacity {
-            0 => Err(ShedderError::ZeroCapacity),
-            n if n > Semaphore::MAX_PERMITS => Err(ShedderError::TooLarge(n)),
-            n => Ok(LoadShedder {
-                slots: Arc::new(Semaphore::new(n)),
-                capacity: n,
-            }),
-        }
+    /// [`ConfigError`] for 0 or past [`MAX_CAPACITY`](config::MAX_CAPACITY).
+    pub fn new(capacity: usize) -> Result<LoadShedder, ConfigError> {
+        let capacity = config::count("capacity", capacity)?;
+        Ok(LoadShedder {
+            slots: Arc::new(Semaphore::new(capacity)),
+            capacity,
+        })
     }
 
     /// Calls in progress now.

@@ -40,6 +40,8 @@
 //!   and [`MicroBatcher::call`] waits for room.
 //! - Dropping the [`MicroBatcher`] aborts the flusher and every running batch; callers still
 //!   waiting get [`BatchError::Closed`]. [`MicroBatcher::shutdown`] flushes first.
+//! - Every limit is checked when the batcher is spawned: a `max_delay` past a year or a queue
+//!   past [`basics::config::MAX_CAPACITY`] is a [`ConfigError`], not a panic in the flusher.
 //!
 //! # Pitfalls
 //! - A batch call that answers for fewer keys than it was given: those callers get
@@ -56,37 +58,52 @@ use std::hash::Hash;
 use std::sync::Arc;
 use std::time::Duration;
 
+use basics::config::{self, ConfigError};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::task::AbortOnDropHandle;
 
 /// When a batch is flushed, and how many requests may queue.
+///
+/// Counts are `1..=`[`MAX_CAPACITY`](config::MAX_CAPACITY); `max_delay` is at most
+/// [`MAX_DURATION`](config::MAX_DURATION).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MicroBatcherConfig {
-    /// Flush once this many requests are collected; at least 1.
+    /// Flush once this many requests are collected.
     pub max_size: usize,
-    /// Flush this long after a batch's first request, however few it has.
+    /// Flush this long after a batch's first request, however few it has. Zero means no wait:
+    /// a batch takes the requests already queued behind its first one, and goes.
     pub max_delay: Duration,
-    /// Requests that may wait for the flusher before callers wait too; at least 1.
+    /// Requests that may wait for the flusher before callers wait too. The queue's slots are
+    /// allocated when the batcher is spawned.
     pub queue: usize,
-    /// Batch calls that may run at once; at least 1. When all are busy, the next batch waits
-    /// for one to finish and new requests wait in the queue (backpressure, not more calls).
+    /// Batch calls that may run at once. When all are busy, the next batch waits for one to
+    /// finish and new requests wait in the queue (backpressure, not more calls).
     pub max_batches: usize,
 }
 
-/// Why a [`MicroBatcher`] could not be built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum MicroBatcherError {
-    /// A batch size of 0 would never flush.
-    #[error("the batch size must be at least 1")]
-    ZeroSize,
-    /// A request queue of 0 cannot hold a request.
-    #[error("the request queue must hold at least 1 request")]
-    ZeroQueue,
-    /// A limit of 0 batch calls at once would never run one.
-    #[error("at least 1 batch call must be allowed to run")]
-    ZeroBatches,
+impl Default for MicroBatcherConfig {
+    /// 64 requests or 10 ms per batch, a queue of 1 024, 4 batch calls at once.
+    fn default() -> MicroBatcherConfig {
+        MicroBatcherConfig {
+            max_size: 64,
+            max_delay: Duration::from_millis(10),
+            queue: 1_024,
+            max_batches: 4,
+        }
+    }
+}
+
+impl MicroBatcherConfig {
+    /// Checks every field.
+    fn validate(self) -> Result<MicroBatcherConfig, ConfigError> {
+        config::count("max_size", self.max_size)?;
+        config::duration_or_zero("max_delay", self.max_delay)?;
+        config::count("queue", self.queue)?;
+        config::count("max_batches", self.max_batches)?;
+        Ok(self)
+    }
 }
 
 /// Why a call got no value.
@@ -121,7 +138,7 @@ type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
 ///     queue: 64,
 ///     max_batches: 4,
 /// };
-/// let squares = MicroBatcher::new(config, |keys: Vec<u64>| async move {
+/// let squares = MicroBatcher::spawn(config, |keys: Vec<u64>| async move {
 ///     Ok::<_, String>(keys.into_iter().map(|k| (k, k * k)).collect::<HashMap<_, _>>())
 /// })?;
 /// let (a, b) = tokio::join!(squares.call(3), squares.call(4)); // one batch call
@@ -130,7 +147,11 @@ type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// Dropping the batcher aborts its flusher task and every running batch call;
+/// [`shutdown`](MicroBatcher::shutdown) flushes first.
 #[derive(Debug)]
+#[must_use = "dropping the batcher stops its flusher task"]
 pub struct MicroBatcher<K, V, E> {
     requests: mpsc::Sender<(K, Reply<V, E>)>,
     // Dropping the handle aborts the flusher, whose `JoinSet` then aborts the running batches.
@@ -147,24 +168,19 @@ where
     /// with a map from key to value.
     ///
     /// # Errors
-    /// [`MicroBatcherError`] for a `max_size`, `queue` or `max_batches` of 0.
+    /// [`ConfigError`] for a `max_size`, `queue` or `max_batches` of 0 or past
+    /// [`MAX_CAPACITY`](config::MAX_CAPACITY), or a `max_delay` past
+    /// [`MAX_DURATION`](config::MAX_DURATION).
     ///
     /// # Panics
-    /// Outside a tokio runtime.
-    pub fn new<F, Fut>(config: MicroBatcherConfig, batch: F) -> Result<Self, MicroBatcherError>
+    /// Outside a tokio runtime, as [`tokio::spawn`] does.
+    #[track_caller]
+    pub fn spawn<F, Fut>(config: MicroBatcherConfig, batch: F) -> Result<Self, ConfigError>
     where
         F: Fn(Vec<K>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<HashMap<K, V>, E>> + Send + 'static,
     {
-        if config.max_size == 0 {
-            return Err(MicroBatcherError::ZeroSize);
-        }
-        if config.queue == 0 {
-            return Err(MicroBatcherError::ZeroQueue);
-        }
-        if config.max_batches == 0 {
-            return Err(MicroBatcherError::ZeroBatches);
-        }
+        let config = config.validate()?;
         let (requests, inbox) = mpsc::channel(config.queue);
         let flusher = tokio::spawn(flush_loop(config, inbox, Arc::new(batch)));
         Ok(MicroBatcher {
@@ -197,7 +213,8 @@ where
     /// A drop while waiting aborts the flusher and the running batches.
     pub async fn shutdown(self) {
         drop(self.requests); // The flusher sees the channel close once the queue is drained.
-        // A panic in the flusher is a bug in this module; the batcher is gone either way.
+        // The flusher's own code does not panic (a panicking batch call is caught by its
+        // `JoinSet`), so there is nothing to report.
         let _ = self.flusher.await;
     }
 }
@@ -217,6 +234,7 @@ async fn flush_loop<K, V, E, F, Fut>(
     let mut running = JoinSet::new();
     // The first request opens a batch and starts its clock.
     while let Some(first) = inbox.recv().await {
+        // `max_delay` is at most a year (checked at spawn), so this cannot overflow.
         let deadline = Instant::now() + config.max_delay;
         let mut pending = vec![first];
         while pending.len() < config.max_size {

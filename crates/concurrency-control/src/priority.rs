@@ -34,20 +34,15 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::pin::pin;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
+use basics::config::{self, ConfigError};
 use tokio::sync::Notify;
 
-/// Why a [`PriorityQueue`] could not be built or take an item.
+/// The queue was closed: [`PriorityQueue::push`] accepts nothing more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum PriorityError {
-    /// A capacity of 0 could never hold an item.
-    #[error("the capacity must be at least 1")]
-    ZeroCapacity,
-    /// The queue was closed: nothing more is accepted.
-    #[error("the queue is closed")]
-    Closed,
-}
+#[error("the queue is closed")]
+pub struct Closed;
 
 struct Entry<T> {
     priority: u32,
@@ -86,9 +81,11 @@ struct State<T> {
 /// the earliest pushed among equals.
 ///
 /// # Examples
+/// Clones share the queue: hand a clone to each producer and consumer.
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), concurrency_control::PriorityError> {
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let queue = concurrency_control::PriorityQueue::new(10)?;
 /// queue.push(1, "routine").await?;
 /// queue.push(9, "urgent").await?;
@@ -97,6 +94,11 @@ struct State<T> {
 /// # }
 /// ```
 pub struct PriorityQueue<T> {
+    shared: Arc<Shared<T>>,
+}
+
+struct Shared<T> {
+    // A std mutex: held for one heap operation, never across an `.await`.
     state: Mutex<State<T>>,
     capacity: usize,
     item_pushed: Notify,
@@ -104,52 +106,47 @@ pub struct PriorityQueue<T> {
 }
 
 impl<T> PriorityQueue<T> {
-    /// An empty queue holding at most `capacity` items.
+    /// An empty queue holding at most `capacity` items. The heap grows as items arrive.
     ///
     /// # Errors
-    /// [`PriorityError::ZeroCapacity`] for 0.
-    pub fn new(capacity: usize) -> Result<PriorityQueue<T>, PriorityError> {
-        if capacity == 0 {
-            return Err(PriorityError::ZeroCapacity);
-        }
+    /// [`ConfigError`] for 0 or past [`MAX_CAPACITY`](config::MAX_CAPACITY).
+    pub fn new(capacity: usize) -> Result<PriorityQueue<T>, ConfigError> {
+        let capacity = config::count("capacity", capacity)?;
         Ok(PriorityQueue {
-            state: Mutex::new(State {
-                heap: BinaryHeap::new(),
-                next_seq: 0,
-                closed: false,
+            shared: Arc::new(Shared {
+                state: Mutex::new(State {
+                    heap: BinaryHeap::new(),
+                    next_seq: 0,
+                    closed: false,
+                }),
+                capacity,
+                item_pushed: Notify::new(),
+                room_freed: Notify::new(),
             }),
-            capacity,
-            item_pushed: Notify::new(),
-            room_freed: Notify::new(),
         })
-    }
-
-    // The lock is held for a heap operation only; no panic can happen under it, so poison is
-    // ignored.
-    fn state(&self) -> MutexGuard<'_, State<T>> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Adds `item`, waiting while the queue is full.
     ///
     /// # Errors
-    /// [`PriorityError::Closed`] once [`close`](PriorityQueue::close) was called.
+    /// [`Closed`] once [`close`](PriorityQueue::close) was called.
     ///
     /// # Cancel safety
     /// Cancel-safe: the item is either in the queue or dropped with the future.
-    pub async fn push(&self, priority: u32, item: T) -> Result<(), PriorityError> {
+    pub async fn push(&self, priority: u32, item: T) -> Result<(), Closed> {
+        let shared = &*self.shared;
         loop {
             // Register before checking, so a pop on another thread in between wakes this task:
             // an un-enabled `Notified` gets only the one stored permit, which two waiting
             // producers would share.
-            let mut room = pin!(self.room_freed.notified());
+            let mut room = pin!(shared.room_freed.notified());
             room.as_mut().enable();
             {
-                let mut state = self.state();
+                let mut state = shared.state.lock().unwrap_or_else(PoisonError::into_inner);
                 if state.closed {
-                    return Err(PriorityError::Closed);
+                    return Err(Closed);
                 }
-                if state.heap.len() < self.capacity {
+                if state.heap.len() < shared.capacity {
                     let seq = state.next_seq;
                     state.next_seq += 1;
                     state.heap.push(Entry {
@@ -158,7 +155,7 @@ impl<T> PriorityQueue<T> {
                         item,
                     });
                     drop(state);
-                    self.item_pushed.notify_one();
+                    shared.item_pushed.notify_one();
                     return Ok(());
                 }
             }
@@ -173,19 +170,20 @@ impl<T> PriorityQueue<T> {
     /// # Cancel safety
     /// Cancel-safe: an item is removed only when `pop` returns it.
     pub async fn pop(&self) -> Option<T> {
+        let shared = &*self.shared;
         loop {
             // Registered before the check, as in `push`.
-            let mut pushed = pin!(self.item_pushed.notified());
+            let mut pushed = pin!(shared.item_pushed.notified());
             pushed.as_mut().enable();
             {
-                let mut state = self.state();
+                let mut state = shared.state.lock().unwrap_or_else(PoisonError::into_inner);
                 if let Some(entry) = state.heap.pop() {
                     let more = !state.heap.is_empty();
                     drop(state);
-                    self.room_freed.notify_one();
+                    shared.room_freed.notify_one();
                     if more {
                         // Pass the wake-up on: another consumer may be waiting for the rest.
-                        self.item_pushed.notify_one();
+                        shared.item_pushed.notify_one();
                     }
                     return Some(entry.item);
                 }
@@ -198,16 +196,31 @@ impl<T> PriorityQueue<T> {
     }
     // ANCHOR_END: pop
 
-    /// Stops accepting items; consumers drain what is left, then get `None`.
-    pub fn close(&self) {
-        self.state().closed = true;
-        self.item_pushed.notify_waiters();
-        self.room_freed.notify_waiters();
+    /// Stops accepting items at once; consumers drain what is left, then get `None`. Returns
+    /// whether this call closed the queue (`false` if it was already closed).
+    pub fn close(&self) -> bool {
+        let shared = &*self.shared;
+        let was_open = !std::mem::replace(
+            &mut shared
+                .state
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .closed,
+            true,
+        );
+        shared.item_pushed.notify_waiters();
+        shared.room_freed.notify_waiters();
+        was_open
     }
 
     /// Items waiting now.
     pub fn len(&self) -> usize {
-        self.state().heap.len()
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .heap
+            .len()
     }
 
     /// Whether no item is waiting.
@@ -217,11 +230,19 @@ impl<T> PriorityQueue<T> {
 }
 // ANCHOR_END: priority_queue
 
+impl<T> Clone for PriorityQueue<T> {
+    fn clone(&self) -> PriorityQueue<T> {
+        PriorityQueue {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
 impl<T> std::fmt::Debug for PriorityQueue<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PriorityQueue")
             .field("len", &self.len())
-            .field("capacity", &self.capacity)
+            .field("capacity", &self.shared.capacity)
             .finish_non_exhaustive()
     }
 }

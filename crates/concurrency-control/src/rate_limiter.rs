@@ -15,8 +15,9 @@
 //! [`RateLimiter`] is a GCRA (generic cell rate algorithm, the token bucket written as one
 //! timestamp): it keeps the *theoretical arrival time* `tat` of the next request. A request at
 //! `now` is admitted when `max(tat, now) + interval <= now + burst * interval`, and then moves
-//! `tat` forward by one `interval`. One atomic word, no background refill task, and every instant
-//! comes from [`tokio::time::Instant`], so the paused clock drives it in tests.
+//! `tat` forward by one `interval` (`period / rate`, rounded up to whole nanoseconds so the
+//! limit holds). One atomic word, no background refill task, and every instant comes from
+//! [`tokio::time::Instant`], so the paused clock drives it in tests. Clones share the word.
 //!
 //! # Differences
 //! - A semaphore bounds how many run *at once*; a rate limiter bounds how many *start per
@@ -33,37 +34,44 @@
 //! # In production
 //! governor (GCRA, lock-free, keyed limiters) and tower's `RateLimit` layer around a service.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use basics::config::{self, ConfigError, MAX_DURATION};
 use tokio::time::Instant;
 
-/// Why a [`RateLimiter`] could not be built.
+/// A request [`RateLimiter::try_acquire`] did not admit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum RateLimiterError {
-    /// A rate of 0 would never admit anything.
-    #[error("the rate must be at least 1 per period")]
-    ZeroRate,
-    /// A burst of 0 would never admit anything.
-    #[error("the burst must be at least 1")]
-    ZeroBurst,
-    /// A zero period has no meaning.
-    #[error("the period must be longer than zero")]
-    ZeroPeriod,
+#[error("rate limited")]
+pub struct RateLimited {
+    /// The earliest instant at which a request could be admitted (if no one else takes it).
+    pub retry_at: Instant,
+}
+
+impl RateLimited {
+    /// How long from now until [`retry_at`](RateLimited::retry_at); zero once it has passed.
+    pub fn retry_after(&self) -> Duration {
+        self.retry_at.saturating_duration_since(Instant::now())
+    }
 }
 
 // ANCHOR: rate_limiter
 /// A GCRA rate limiter: `rate` admissions per `period` on average, up to `burst` at once.
 ///
 /// Over any window of length `w`, it admits at most `burst + w / interval` requests, where
-/// `interval = period / rate`.
+/// `interval` is `period / rate` rounded *up* to whole nanoseconds, so at most
+/// `burst + w · rate / period`. (Rounding up costs at most 1 ns per interval: 3 per µs is one
+/// every 334 ns, not 333.3 ns.)
+///
+/// Clones share one limit: hand a clone to each task.
 ///
 /// # Examples
 /// ```
 /// use std::time::Duration;
 /// use concurrency_control::RateLimiter;
 /// # #[tokio::main(flavor = "current_thread", start_paused = true)]
-/// # async fn main() -> Result<(), concurrency_control::RateLimiterError> {
+/// # async fn main() -> Result<(), basics::ConfigError> {
 /// let limiter = RateLimiter::per_second(10, 2)?;
 /// let start = tokio::time::Instant::now();
 /// for _ in 0..4 {
@@ -75,48 +83,61 @@ pub enum RateLimiterError {
 /// # Ok(())
 /// # }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RateLimiter {
     /// Every time is kept as nanoseconds since `origin`, so the state fits one atomic word.
     origin: Instant,
     interval: u64,
-    /// `burst * interval`: how far `tat` may run ahead of now.
+    /// `burst * interval`: how far `tat` may run ahead of now; at most `MAX_DURATION`.
     tolerance: u64,
     /// The theoretical arrival time of the next request, in nanoseconds since `origin`.
-    tat: AtomicU64,
+    tat: Arc<AtomicU64>,
 }
 
 impl RateLimiter {
     /// `rate` admissions per second, up to `burst` at once.
     ///
     /// # Errors
-    /// [`RateLimiterError::ZeroRate`] or [`RateLimiterError::ZeroBurst`].
-    pub fn per_second(rate: u32, burst: u32) -> Result<RateLimiter, RateLimiterError> {
+    /// As [`new`](RateLimiter::new).
+    pub fn per_second(rate: usize, burst: usize) -> Result<RateLimiter, ConfigError> {
         RateLimiter::new(rate, Duration::from_secs(1), burst)
     }
 
     /// `rate` admissions per `period`, up to `burst` at once.
     ///
     /// # Errors
-    /// [`RateLimiterError`] for a rate, burst or period of zero.
-    pub fn new(rate: u32, period: Duration, burst: u32) -> Result<RateLimiter, RateLimiterError> {
-        if rate == 0 {
-            return Err(RateLimiterError::ZeroRate);
+    /// [`ConfigError`] for a `rate` or `burst` of 0 or past [`config::MAX_CAPACITY`], a
+    /// `period` of zero or past [`MAX_DURATION`], a rate of more than one admission per
+    /// nanosecond (`Invalid`, the clock cannot space them), or a burst whose tokens take longer
+    /// than `MAX_DURATION` to refill (`TooLong`, named `"burst × period / rate"`).
+    pub fn new(rate: usize, period: Duration, burst: usize) -> Result<RateLimiter, ConfigError> {
+        let rate = config::count("rate", rate)? as u64;
+        let burst = config::count("burst", burst)? as u64;
+        let period = config::duration("period", period)?;
+        let period_ns = u64::try_from(period.as_nanos()).expect("MAX_DURATION fits in u64 ns");
+        if rate > period_ns {
+            return Err(ConfigError::Invalid {
+                name: "rate",
+                reason: "more than one admission per nanosecond",
+            });
         }
-        if burst == 0 {
-            return Err(RateLimiterError::ZeroBurst);
+        // Rounded up, so the interval is never shorter than `period / rate`: rounding down let
+        // 3 per µs (333.3 ns) through every 333 ns, more than the rate.
+        let interval = period_ns.div_ceil(rate);
+        // Checked in u128: a year-long interval times a burst of 2^20 overflows u64.
+        let tolerance = u128::from(interval) * u128::from(burst);
+        if tolerance > MAX_DURATION.as_nanos() {
+            return Err(ConfigError::TooLong {
+                name: "burst × period / rate",
+                value: duration_from_nanos(tolerance),
+                max: MAX_DURATION,
+            });
         }
-        if period.is_zero() {
-            return Err(RateLimiterError::ZeroPeriod);
-        }
-        let period_ns = u64::try_from(period.as_nanos()).unwrap_or(u64::MAX);
-        // At least one nanosecond, so that `tat` always moves forward.
-        let interval = (period_ns / u64::from(rate)).max(1);
         Ok(RateLimiter {
             origin: Instant::now(),
             interval,
-            tolerance: interval.saturating_mul(u64::from(burst)),
-            tat: AtomicU64::new(0),
+            tolerance: u64::try_from(tolerance).expect("at most MAX_DURATION, which fits in u64"),
+            tat: Arc::new(AtomicU64::new(0)),
         })
     }
 
@@ -129,15 +150,17 @@ impl RateLimiter {
     /// Admits one request now, or says when one could be admitted.
     ///
     /// # Errors
-    /// The earliest [`Instant`] at which a request could be admitted.
-    pub fn try_acquire(&self) -> Result<(), Instant> {
+    /// [`RateLimited`], with the earliest instant at which a request could be admitted.
+    pub fn try_acquire(&self) -> Result<(), RateLimited> {
+        // u64 nanoseconds last 584 years; `interval` and `tolerance` are at most a year, so the
+        // sums below cannot overflow in the lifetime of a process.
         let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
         let mut tat = self.tat.load(Ordering::Acquire);
         loop {
-            // Saturating: a period of centuries must not wrap around to "admit now".
-            let next = tat.max(now).saturating_add(self.interval);
-            if next > now.saturating_add(self.tolerance) {
-                return Err(self.origin + Duration::from_nanos(next - self.tolerance));
+            let next = tat.max(now) + self.interval;
+            if next > now + self.tolerance {
+                let retry_at = self.origin + Duration::from_nanos(next - self.tolerance);
+                return Err(RateLimited { retry_at });
             }
             // Another caller may have moved `tat` since we read it: retry with its value.
             match self
@@ -157,9 +180,17 @@ impl RateLimiter {
     /// Cancel-safe: a request is counted only when admitted, so a dropped `acquire` uses
     /// nothing. Waiters are not served first come, first served.
     pub async fn acquire(&self) {
-        while let Err(at) = self.try_acquire() {
-            tokio::time::sleep_until(at).await;
+        while let Err(limited) = self.try_acquire() {
+            tokio::time::sleep_until(limited.retry_at).await;
         }
     }
 }
 // ANCHOR_END: rate_limiter
+
+/// A duration of `nanos` nanoseconds, for the error message of a product past `u64`.
+fn duration_from_nanos(nanos: u128) -> Duration {
+    const PER_SEC: u128 = 1_000_000_000;
+    let secs = u64::try_from(nanos / PER_SEC).unwrap_or(u64::MAX);
+    let subsec = u32::try_from(nanos % PER_SEC).expect("below 10^9");
+    Duration::new(secs, subsec)
+}

@@ -19,8 +19,10 @@
 //! # Differences
 //! - The guards may be held across an `.await` (that is the reason for the tokio lock; with no
 //!   `.await` inside, `std::sync::RwLock` is faster).
-//! - `RwLock::with_max_readers(0)` panics; [`SharedState::with_max_readers`] returns a typed
-//!   error instead.
+//! - `RwLock::with_max_readers(0)` panics; [`SharedState::with_max_readers`] returns a
+//!   [`ConfigError`] instead.
+//! - A [`SharedState`] is a cheap handle: clones share the one lock and value, so each task
+//!   holds a clone rather than an `Arc<RwLock<T>>`.
 //!
 //! # Pitfalls
 //! - Taking a read guard and then asking for a write guard on the same task deadlocks: the
@@ -31,18 +33,15 @@
 //! For read-mostly data read without `.await`, publish immutable snapshots (`Arc<T>` swapped in a
 //! `std::sync::RwLock` or `arc-swap`, or a `watch` channel) so readers never wait.
 
+use std::sync::Arc;
+
+use basics::config::{self, ConfigError};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
-
-/// The most readers a [`SharedState`] can have at once (tokio's limit).
-pub const MAX_READERS: u32 = u32::MAX >> 3;
-
-/// A reader limit of 0, or beyond [`MAX_READERS`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the reader limit must be between 1 and {MAX_READERS}, not {0}")]
-pub struct MaxReadersError(pub u32);
 
 // ANCHOR: shared_state
 /// A value read by many tasks at once and written by one at a time.
+///
+/// Clones share the value: hand a clone to each task.
 ///
 /// # Examples
 /// ```
@@ -59,27 +58,35 @@ pub struct MaxReadersError(pub u32);
 /// ```
 #[derive(Debug, Default)]
 pub struct SharedState<T> {
-    lock: RwLock<T>,
+    lock: Arc<RwLock<T>>,
+}
+
+impl<T> Clone for SharedState<T> {
+    fn clone(&self) -> SharedState<T> {
+        SharedState {
+            lock: Arc::clone(&self.lock),
+        }
+    }
 }
 
 impl<T> SharedState<T> {
     /// A shared value with tokio's default reader limit.
     pub fn new(value: T) -> SharedState<T> {
         SharedState {
-            lock: RwLock::new(value),
+            lock: Arc::new(RwLock::new(value)),
         }
     }
 
     /// A shared value that admits at most `max_readers` readers at once.
     ///
     /// # Errors
-    /// [`MaxReadersError`] for 0 or more than [`MAX_READERS`].
-    pub fn with_max_readers(value: T, max_readers: u32) -> Result<SharedState<T>, MaxReadersError> {
-        if max_readers == 0 || max_readers > MAX_READERS {
-            return Err(MaxReadersError(max_readers));
-        }
+    /// [`ConfigError`] for 0 or past [`MAX_CAPACITY`](config::MAX_CAPACITY) (far below
+    /// tokio's own limit of `u32::MAX >> 3`).
+    pub fn with_max_readers(value: T, max_readers: usize) -> Result<SharedState<T>, ConfigError> {
+        let max_readers = config::count("max_readers", max_readers)?;
+        let max_readers = u32::try_from(max_readers).expect("MAX_CAPACITY fits in u32");
         Ok(SharedState {
-            lock: RwLock::with_max_readers(value, max_readers),
+            lock: Arc::new(RwLock::with_max_readers(value, max_readers)),
         })
     }
 
@@ -99,9 +106,9 @@ impl<T> SharedState<T> {
         self.lock.write().await
     }
 
-    /// The value, once every task is done with it.
-    pub fn into_inner(self) -> T {
-        self.lock.into_inner()
+    /// The value, if this is the last clone; `None` while another clone exists.
+    pub fn into_inner(self) -> Option<T> {
+        Arc::into_inner(self.lock).map(RwLock::into_inner)
     }
 }
 // ANCHOR_END: shared_state

@@ -1,10 +1,10 @@
 //! The barrier: everyone leaves together when the last arrives, one leader per generation, and
 //! it is reusable.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use concurrency_control::{Barrier, BarrierError};
+use basics::ConfigError;
+use concurrency_control::Barrier;
 use tokio::time::{Instant, sleep};
 
 #[tokio::test(start_paused = true)]
@@ -32,10 +32,10 @@ async fn workers_leave_together_when_the_slowest_arrives() {
 
 #[tokio::test(start_paused = true)]
 async fn the_barrier_is_reusable_phase_after_phase() {
-    let barrier = Arc::new(Barrier::new(2).expect("valid"));
+    let barrier = Barrier::new(2).expect("valid");
     let start = Instant::now();
     let other = tokio::spawn({
-        let barrier = Arc::clone(&barrier);
+        let barrier = barrier.clone();
         async move {
             for _ in 0..3 {
                 sleep(Duration::from_millis(100)).await;
@@ -59,6 +59,16 @@ async fn a_missing_party_leaves_the_others_waiting_so_bound_the_wait() {
 }
 
 #[test]
-fn a_barrier_for_nobody_is_an_error() {
-    assert_eq!(Barrier::new(0).err(), Some(BarrierError));
+fn a_barrier_for_nobody_or_for_too_many_is_a_config_error() {
+    assert_eq!(
+        Barrier::new(0).err(),
+        Some(ConfigError::Zero { name: "parties" })
+    );
+    assert!(matches!(
+        Barrier::new(usize::MAX),
+        Err(ConfigError::TooLarge {
+            name: "parties",
+            ..
+        })
+    ));
 }

@@ -3,14 +3,10 @@
 
 use std::time::Duration;
 
-use concurrency_control::{BatchSizeError, in_batches, sliding_window};
+use basics::ConfigError;
+use concurrency_control::batches::one_slow_in_ten as work;
+use concurrency_control::{in_batches, sliding_window};
 use tokio::time::{Instant, sleep};
-
-async fn work(item: u32) -> u32 {
-    let ms = if item % 10 == 1 { 500 } else { 100 };
-    sleep(Duration::from_millis(ms)).await;
-    item
-}
 
 #[tokio::test(start_paused = true)]
 async fn twenty_five_items_in_batches_of_ten_take_three_batch_times() {
@@ -45,7 +41,15 @@ async fn no_items_give_no_outputs() {
 }
 
 #[tokio::test]
-async fn a_batch_size_of_zero_is_an_error() {
-    assert_eq!(in_batches(1..=3, 0, work).await, Err(BatchSizeError));
-    assert_eq!(sliding_window(1..=3, 0, work).await, Err(BatchSizeError));
+async fn a_batch_size_of_zero_or_past_the_maximum_is_a_config_error() {
+    let zero = Err(ConfigError::Zero { name: "size" });
+    assert_eq!(in_batches(1..=3, 0, work).await, zero);
+    assert_eq!(sliding_window(1..=3, 0, work).await, zero);
+    let huge = Err(ConfigError::TooLarge {
+        name: "size",
+        value: usize::MAX,
+        max: basics::config::MAX_CAPACITY,
+    });
+    assert_eq!(in_batches(1..=3, usize::MAX, work).await, huge);
+    assert_eq!(sliding_window(1..=3, usize::MAX, work).await, huge);
 }

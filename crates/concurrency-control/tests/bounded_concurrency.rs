@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use concurrency_control::{BoundedMap, LimitError};
+use basics::{ConfigError, TaskFailed};
+use concurrency_control::BoundedMap;
 use proptest::prelude::*;
 use tokio::time::{Instant, sleep};
 
@@ -112,6 +113,7 @@ async fn spawn_holds_at_most_limit_tasks_not_one_per_item() {
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_task_is_reported_and_the_others_aborted() {
+    let _quiet = testing::QuietPanics::new();
     let finished = Arc::new(AtomicUsize::new(0));
     let limit = BoundedMap::new(4).expect("valid");
     let outcome = limit
@@ -127,26 +129,21 @@ async fn a_panicking_task_is_reported_and_the_others_aborted() {
             }
         })
         .await;
-    assert!(outcome.expect_err("item 1 panics").is_panic());
+    let Err(TaskFailed::Panicked { index, payload }) = outcome else {
+        panic!("item 1 panics");
+    };
+    assert_eq!((index, payload.message()), (1, Some("item 1 fails")));
     sleep(Duration::from_secs(5)).await;
     assert_eq!(finished.load(Ordering::SeqCst), 0);
 }
 
 #[test]
-fn a_limit_of_zero_is_an_error() {
-    assert_eq!(BoundedMap::new(0), Err(LimitError::Zero));
+fn a_limit_of_zero_or_past_the_maximum_is_a_config_error() {
+    assert_eq!(BoundedMap::new(0), Err(ConfigError::Zero { name: "limit" }));
     assert!(matches!(
         BoundedMap::new(usize::MAX),
-        Err(LimitError::TooLarge(_))
+        Err(ConfigError::TooLarge { name: "limit", .. })
     ));
-}
-
-fn paused_runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .expect("a runtime builds")
 }
 
 proptest! {
@@ -156,7 +153,7 @@ proptest! {
         durations in proptest::collection::vec(0u64..50, 0..60),
         form in 0u8..3,
     ) {
-        paused_runtime().block_on(async {
+        testing::paused_runtime().block_on(async {
             let bounded = BoundedMap::new(limit).expect("valid");
             let gauge = Arc::new(Gauge::default());
             let runs: Arc<Vec<AtomicUsize>> =

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use concurrency_control::{Bulkhead, BulkheadConfig, BulkheadError, Rejected};
+use basics::ConfigError;
+use basics::config::{MAX_CAPACITY, MAX_DURATION};
+use concurrency_control::{Bulkhead, BulkheadConfig, Rejected};
 use tokio::time::{Instant, sleep};
 
 fn bulkhead(max_running: usize, max_waiting: usize, max_wait_ms: u64) -> Bulkhead {
@@ -53,7 +55,7 @@ async fn two_run_two_wait_the_rest_are_rejected_at_once() {
 #[tokio::test(start_paused = true)]
 async fn with_no_waiting_room_it_still_runs_up_to_the_running_limit() {
     // Defect 5: the Python rendition rejects every call when max_waiting is 0.
-    let bulkhead = bulkhead(2, 0, 0);
+    let bulkhead = bulkhead(2, 0, 1);
     let call = || bulkhead.run(sleep(Duration::from_millis(100)));
     let (a, b, c) = tokio::join!(call(), call(), call());
     assert_eq!(a, Ok(()));
@@ -105,20 +107,59 @@ async fn a_cancelled_waiter_gives_its_seat_back() {
     assert_eq!(bulkhead.waiting(), 0);
 }
 
-#[test]
-fn a_running_limit_of_zero_is_an_error() {
-    let config = BulkheadConfig {
-        max_running: 0,
-        max_waiting: 5,
-        max_wait: Duration::from_secs(1),
-    };
+#[tokio::test(start_paused = true)]
+async fn clones_share_the_limits() {
+    let bulkhead = bulkhead(1, 0, 1_000);
+    let clone = bulkhead.clone();
+    let _slot = bulkhead.acquire().await.expect("a free slot");
     assert_eq!(
-        Bulkhead::new(config).err(),
-        Some(BulkheadError::ZeroRunning)
+        clone.acquire().await.err(),
+        Some(Rejected::Full {
+            running: 1,
+            waiting: 0
+        })
     );
-    let huge = BulkheadConfig {
-        max_running: usize::MAX,
-        ..config
+}
+
+#[test]
+fn zero_or_huge_limits_and_waits_are_config_errors() {
+    let with = |change: fn(&mut BulkheadConfig)| {
+        let mut config = BulkheadConfig::default();
+        change(&mut config);
+        Bulkhead::new(config).err()
     };
-    assert_eq!(Bulkhead::new(huge).err(), Some(BulkheadError::TooLarge));
+    assert_eq!(with(|_| {}), None);
+    assert_eq!(with(|c| c.max_waiting = 0), None, "no waiting room is fine");
+    assert_eq!(
+        with(|c| c.max_running = 0),
+        Some(ConfigError::Zero {
+            name: "max_running"
+        })
+    );
+    for (name, error) in [
+        ("max_running", with(|c| c.max_running = usize::MAX)),
+        ("max_waiting", with(|c| c.max_waiting = usize::MAX)),
+    ] {
+        assert_eq!(
+            error,
+            Some(ConfigError::TooLarge {
+                name,
+                value: usize::MAX,
+                max: MAX_CAPACITY
+            })
+        );
+    }
+    // Zero is refused: "no waiting" is spelled `max_waiting: 0`, not a wait of no time.
+    assert_eq!(
+        with(|c| c.max_wait = Duration::ZERO),
+        Some(ConfigError::Zero { name: "max_wait" })
+    );
+    assert_eq!(
+        with(|c| c.max_wait = Duration::MAX),
+        Some(ConfigError::TooLong {
+            name: "max_wait",
+            value: Duration::MAX,
+            max: MAX_DURATION
+        })
+    );
 }

@@ -1,7 +1,6 @@
 //! The condition: waiters see the predicate come true, check-and-act is atomic, and no
 //! wake-up is lost between a check and the `.await`.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use concurrency_control::Condition;
@@ -26,13 +25,11 @@ async fn waiters_return_when_the_predicate_holds() {
 
 #[tokio::test(start_paused = true)]
 async fn two_consumers_never_take_the_same_item() {
-    let stock = Arc::new(Condition::new(Vec::<u32>::new()));
-    let take = |stock: Arc<Condition<Vec<u32>>>| async move {
+    let stock = Condition::new(Vec::<u32>::new());
+    let take = |stock: Condition<Vec<u32>>| async move {
         stock.wait_then(|s| !s.is_empty(), |s| s.pop()).await
     };
-    let consumers: Vec<_> = (0..4)
-        .map(|_| tokio::spawn(take(Arc::clone(&stock))))
-        .collect();
+    let consumers: Vec<_> = (0..4).map(|_| tokio::spawn(take(stock.clone()))).collect();
     sleep(Duration::from_millis(10)).await;
     // One modification makes all four consumers re-check; only two items exist.
     stock.modify(|s| s.extend([1, 2]));

@@ -4,6 +4,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use basics::config::MAX_DURATION;
+use basics::{ConfigError, TaskFailed};
 use concurrency_control::Debouncer;
 use tokio::time::{Instant, sleep};
 
@@ -31,7 +33,7 @@ fn recorder(
 async fn a_burst_runs_the_action_once_after_the_quiet_period_with_the_latest_value() {
     let start = Instant::now();
     let (saves, action) = recorder(start);
-    let debouncer = Debouncer::new(Duration::from_millis(300), action);
+    let debouncer = Debouncer::spawn(Duration::from_millis(300), action).expect("valid");
     for value in 1..=5 {
         debouncer.call(value);
         sleep(Duration::from_millis(100)).await;
@@ -48,7 +50,7 @@ async fn a_burst_runs_the_action_once_after_the_quiet_period_with_the_latest_val
 async fn separate_bursts_run_separately_and_silence_runs_nothing() {
     let start = Instant::now();
     let (saves, action) = recorder(start);
-    let debouncer = Debouncer::new(Duration::from_millis(100), action);
+    let debouncer = Debouncer::spawn(Duration::from_millis(100), action).expect("valid");
     sleep(Duration::from_secs(1)).await;
     assert!(saves.lock().expect("not poisoned").is_empty());
     debouncer.call(1);
@@ -67,7 +69,7 @@ async fn a_call_during_a_slow_action_waits_its_turn_and_is_not_lost() {
     let start = Instant::now();
     let runs: Saves = Arc::default();
     let record = Arc::clone(&runs);
-    let debouncer = Debouncer::new(Duration::from_millis(100), move |value: u32| {
+    let debouncer = Debouncer::spawn(Duration::from_millis(100), move |value: u32| {
         let record = Arc::clone(&record);
         async move {
             sleep(Duration::from_millis(500)).await;
@@ -76,7 +78,8 @@ async fn a_call_during_a_slow_action_waits_its_turn_and_is_not_lost() {
                 .expect("not poisoned")
                 .push((value, start.elapsed()));
         }
-    });
+    })
+    .expect("valid");
     debouncer.call(1);
     sleep(Duration::from_millis(200)).await; // the action for 1 runs from +0.1 s to +0.6 s
     debouncer.call(2);
@@ -92,10 +95,13 @@ async fn a_call_during_a_slow_action_waits_its_turn_and_is_not_lost() {
 async fn shutdown_runs_a_pending_call_at_once() {
     let start = Instant::now();
     let (saves, action) = recorder(start);
-    let debouncer = Debouncer::new(Duration::from_secs(10), action);
+    let debouncer = Debouncer::spawn(Duration::from_secs(10), action).expect("valid");
     debouncer.call(9);
     sleep(Duration::from_millis(50)).await;
-    debouncer.shutdown().await;
+    debouncer
+        .shutdown()
+        .await
+        .expect("the action does not panic");
     assert_eq!(
         *saves.lock().expect("not poisoned"),
         [(9, Duration::from_millis(50))]
@@ -106,7 +112,7 @@ async fn shutdown_runs_a_pending_call_at_once() {
 async fn dropping_the_debouncer_stops_its_task() {
     let start = Instant::now();
     let (saves, action) = recorder(start);
-    let debouncer = Debouncer::new(Duration::from_millis(100), action);
+    let debouncer = Debouncer::spawn(Duration::from_millis(100), action).expect("valid");
     debouncer.call(1);
     drop(debouncer);
     sleep(Duration::from_secs(1)).await;
@@ -116,4 +122,38 @@ async fn dropping_the_debouncer_stops_its_task() {
     );
     // The action (and what it captured) was dropped with the task.
     assert_eq!(Arc::strong_count(&saves), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_reports_a_panicking_action() {
+    let _quiet = testing::QuietPanics::new();
+    let debouncer = Debouncer::spawn(Duration::from_millis(10), |_: u32| async {
+        panic!("the save has a bug")
+    })
+    .expect("valid");
+    debouncer.call(1);
+    sleep(Duration::from_millis(20)).await;
+    let Err(TaskFailed::Panicked { index: 0, payload }) = debouncer.shutdown().await else {
+        panic!("the panic is reported");
+    };
+    assert_eq!(payload.message(), Some("the save has a bug"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_quiet_period_of_zero_or_past_a_year_is_a_config_error() {
+    let start = Instant::now();
+    let (_, action) = recorder(start);
+    assert_eq!(
+        Debouncer::spawn(Duration::ZERO, action).err(),
+        Some(ConfigError::Zero { name: "quiet" })
+    );
+    let (_, action) = recorder(start);
+    assert_eq!(
+        Debouncer::spawn(Duration::MAX, action).err(),
+        Some(ConfigError::TooLong {
+            name: "quiet",
+            value: Duration::MAX,
+            max: MAX_DURATION
+        })
+    );
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use concurrency_control::{LoadShedder, Overloaded, ShedderError};
+use basics::ConfigError;
+use concurrency_control::{LoadShedder, Overloaded};
 use tokio::time::{Instant, sleep};
 
 #[tokio::test(start_paused = true)]
@@ -39,10 +40,16 @@ async fn a_cancelled_call_frees_its_slot() {
 }
 
 #[test]
-fn a_capacity_of_zero_is_an_error() {
-    assert_eq!(LoadShedder::new(0).err(), Some(ShedderError::ZeroCapacity));
+fn a_capacity_of_zero_or_past_the_maximum_is_a_config_error() {
+    assert_eq!(
+        LoadShedder::new(0).err(),
+        Some(ConfigError::Zero { name: "capacity" })
+    );
     assert!(matches!(
         LoadShedder::new(usize::MAX),
-        Err(ShedderError::TooLarge(_))
+        Err(ConfigError::TooLarge {
+            name: "capacity",
+            ..
+        })
     ));
 }

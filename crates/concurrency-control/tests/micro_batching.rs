@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use concurrency_control::{BatchError, MicroBatcher, MicroBatcherConfig, MicroBatcherError};
+use basics::ConfigError;
+use basics::config::{MAX_CAPACITY, MAX_DURATION};
+use concurrency_control::{BatchError, MicroBatcher, MicroBatcherConfig};
 use tokio::time::{Instant, sleep};
 
 type Calls = Arc<Mutex<Vec<(Vec<u32>, Duration)>>>;
@@ -27,7 +29,7 @@ fn batcher(
     let calls: Calls = Arc::default();
     let record = Arc::clone(&calls);
     let start = Instant::now();
-    let batcher = MicroBatcher::new(config, move |keys: Vec<u32>| {
+    let batcher = MicroBatcher::spawn(config, move |keys: Vec<u32>| {
         record
             .lock()
             .expect("not poisoned")
@@ -127,7 +129,7 @@ async fn batch_calls_in_flight_never_exceed_max_batches() {
 
 #[tokio::test(start_paused = true)]
 async fn a_failed_batch_reaches_every_caller_and_a_missing_key_is_reported() {
-    let failing = MicroBatcher::<u32, u32, String>::new(config(2, 10), |_keys| async {
+    let failing = MicroBatcher::<u32, u32, String>::spawn(config(2, 10), |_keys| async {
         Err("bulk api down".to_owned())
     })
     .expect("valid config");
@@ -135,7 +137,7 @@ async fn a_failed_batch_reaches_every_caller_and_a_missing_key_is_reported() {
     let down = Err(BatchError::Failed("bulk api down".to_owned()));
     assert_eq!((a, b), (down.clone(), down));
 
-    let partial = MicroBatcher::<u32, u32, String>::new(config(2, 10), |keys| async move {
+    let partial = MicroBatcher::<u32, u32, String>::spawn(config(2, 10), |keys| async move {
         Ok(keys
             .into_iter()
             .filter(|k| k % 2 == 0)
@@ -170,7 +172,7 @@ async fn shutdown_flushes_a_partial_batch_at_once() {
 async fn dropping_the_batcher_aborts_its_running_batches() {
     let alive = Arc::new(());
     let token = Arc::clone(&alive);
-    let batcher = MicroBatcher::<u32, u32, String>::new(config(1, 10), move |keys| {
+    let batcher = MicroBatcher::<u32, u32, String>::spawn(config(1, 10), move |keys| {
         let token = Arc::clone(&token);
         async move {
             let _held = token;
@@ -187,29 +189,105 @@ async fn dropping_the_batcher_aborts_its_running_batches() {
     assert_eq!(Arc::strong_count(&alive), 1, "flusher and batch are gone");
 }
 
-#[tokio::test]
-async fn a_batch_size_or_queue_of_zero_is_an_error() {
-    let echo = |keys: Vec<u32>| async move {
-        Ok::<_, ()>(keys.into_iter().map(|k| (k, k)).collect::<HashMap<_, _>>())
+/// A batch call that answers every key with itself.
+async fn echo(keys: Vec<u32>) -> Result<HashMap<u32, u32>, ()> {
+    Ok(keys.into_iter().map(|k| (k, k)).collect())
+}
+
+#[tokio::test(start_paused = true)]
+async fn zero_or_huge_limits_are_config_errors() {
+    let with = |change: fn(&mut MicroBatcherConfig)| {
+        let mut config = config(1, 10);
+        change(&mut config);
+        MicroBatcher::spawn(config, echo).err()
     };
     assert_eq!(
-        MicroBatcher::new(config(0, 10), echo).err(),
-        Some(MicroBatcherError::ZeroSize)
+        with(|c| c.max_size = 0),
+        Some(ConfigError::Zero { name: "max_size" })
     );
-    let no_queue = MicroBatcherConfig {
-        queue: 0,
+    assert_eq!(
+        with(|c| c.queue = 0),
+        Some(ConfigError::Zero { name: "queue" })
+    );
+    assert_eq!(
+        with(|c| c.max_batches = 0),
+        Some(ConfigError::Zero {
+            name: "max_batches"
+        })
+    );
+    for (name, error) in [
+        ("max_size", with(|c| c.max_size = usize::MAX)),
+        ("queue", with(|c| c.queue = usize::MAX)),
+        ("max_batches", with(|c| c.max_batches = usize::MAX)),
+    ] {
+        assert_eq!(
+            error,
+            Some(ConfigError::TooLarge {
+                name,
+                value: usize::MAX,
+                max: MAX_CAPACITY
+            })
+        );
+    }
+    assert_eq!(
+        with(|c| c.max_delay = Duration::MAX),
+        Some(ConfigError::TooLong {
+            name: "max_delay",
+            value: Duration::MAX,
+            max: MAX_DURATION
+        })
+    );
+    assert!(MicroBatcher::spawn(MicroBatcherConfig::default(), echo).is_ok());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_max_delay_of_zero_batches_what_is_already_queued_without_waiting() {
+    let (batcher, calls) = batcher(config(10, 0), Duration::from_millis(10));
+    let start = Instant::now();
+    let (a, b) = tokio::join!(batcher.call(1), batcher.call(2));
+    assert_eq!((a, b), (Ok(10), Ok(20)));
+    assert_eq!(start.elapsed(), Duration::from_millis(10));
+    assert_eq!(
+        *calls.lock().expect("not poisoned"),
+        [(vec![1, 2], Duration::ZERO)]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_max_delay_of_duration_max_is_refused() {
+    // Issue 10, item 9: the flusher panicked on `Instant + Duration::MAX` at the first request,
+    // and every caller then saw `Closed`.
+    let forever = MicroBatcherConfig {
+        max_delay: Duration::MAX,
         ..config(1, 10)
     };
-    assert_eq!(
-        MicroBatcher::new(no_queue, echo).err(),
-        Some(MicroBatcherError::ZeroQueue)
+    assert!(matches!(
+        MicroBatcher::spawn(forever, echo),
+        Err(ConfigError::TooLong {
+            name: "max_delay",
+            ..
+        })
+    ));
+    // The longest delay accepted works.
+    let (batcher, _calls) = batcher(
+        MicroBatcherConfig {
+            max_delay: MAX_DURATION,
+            ..config(1, 10)
+        },
+        Duration::from_millis(1),
     );
-    let no_batches = MicroBatcherConfig {
-        max_batches: 0,
+    assert_eq!(batcher.call(3).await, Ok(30));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_huge_queue_is_refused_not_a_panic() {
+    // Issue 10, item 10: tokio's channel panicked on a capacity past its semaphore's maximum.
+    let huge = MicroBatcherConfig {
+        queue: usize::MAX,
         ..config(1, 10)
     };
-    assert_eq!(
-        MicroBatcher::new(no_batches, echo).err(),
-        Some(MicroBatcherError::ZeroBatches)
-    );
+    assert!(matches!(
+        MicroBatcher::spawn(huge, echo),
+        Err(ConfigError::TooLarge { name: "queue", .. })
+    ));
 }

@@ -1,10 +1,11 @@
 //! The priority queue: highest first, arrival order among equals, bounded, closable, and no
 //! lost wake-ups; a property checks that every item comes out once, in priority order.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use concurrency_control::{PriorityError, PriorityQueue};
+use basics::ConfigError;
+use concurrency_control::PriorityQueue;
+use concurrency_control::priority::Closed;
 use proptest::prelude::*;
 use tokio::time::{Instant, sleep};
 use tokio_test::{assert_pending, assert_ready, task};
@@ -15,7 +16,8 @@ async fn urgent_jobs_jump_the_queue_and_equals_keep_arrival_order() {
     for (priority, job) in [(1, "a"), (5, "b"), (1, "c"), (5, "d"), (9, "e")] {
         queue.push(priority, job).await.expect("open");
     }
-    queue.close();
+    assert!(queue.close(), "this call closed it");
+    assert!(!queue.close(), "already closed");
     let mut order = Vec::new();
     while let Some(job) = queue.pop().await {
         order.push(job);
@@ -25,11 +27,11 @@ async fn urgent_jobs_jump_the_queue_and_equals_keep_arrival_order() {
 
 #[tokio::test(start_paused = true)]
 async fn a_full_queue_makes_producers_wait_for_room() {
-    let queue = Arc::new(PriorityQueue::new(1).expect("valid"));
+    let queue = PriorityQueue::new(1).expect("valid");
     queue.push(1, 1).await.expect("open");
     let start = Instant::now();
     let consumer = tokio::spawn({
-        let queue = Arc::clone(&queue);
+        let queue = queue.clone();
         async move {
             sleep(Duration::from_millis(200)).await;
             queue.pop().await
@@ -58,16 +60,23 @@ async fn close_wakes_idle_consumers_and_refuses_pushes() {
     assert_pending!(consumer.poll());
     queue.close();
     assert_eq!(assert_ready!(consumer.poll()), None);
-    assert_eq!(queue.push(1, 1).await, Err(PriorityError::Closed));
+    assert_eq!(queue.push(1, 1).await, Err(Closed));
     assert!(queue.is_empty());
 }
 
 #[test]
-fn a_capacity_of_zero_is_an_error() {
+fn a_capacity_of_zero_or_past_the_maximum_is_a_config_error() {
     assert_eq!(
         PriorityQueue::<()>::new(0).err(),
-        Some(PriorityError::ZeroCapacity)
+        Some(ConfigError::Zero { name: "capacity" })
     );
+    assert!(matches!(
+        PriorityQueue::<()>::new(usize::MAX),
+        Err(ConfigError::TooLarge {
+            name: "capacity",
+            ..
+        })
+    ));
 }
 
 proptest! {
@@ -76,15 +85,10 @@ proptest! {
         items in proptest::collection::vec(0u32..5, 0..60),
         capacity in 1usize..8,
     ) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .start_paused(true)
-            .build()
-            .expect("a runtime builds");
-        let popped = runtime.block_on(async {
-            let queue = Arc::new(PriorityQueue::new(capacity).expect("valid"));
+        let popped = testing::paused_runtime().block_on(async {
+            let queue = PriorityQueue::new(capacity).expect("valid");
             let consumer = tokio::spawn({
-                let queue = Arc::clone(&queue);
+                let queue = queue.clone();
                 async move {
                     let mut popped = Vec::new();
                     while let Some(item) = queue.pop().await {
@@ -118,10 +122,10 @@ proptest! {
 async fn many_producers_and_consumers_on_threads_lose_no_wake_up() {
     // A tiny capacity keeps producers and consumers parking and waking each other across two
     // threads; a wake-up lost between a check and its `.await` would leave this test hanging.
-    let queue = Arc::new(PriorityQueue::new(1).expect("valid"));
+    let queue = PriorityQueue::new(1).expect("valid");
     let mut producers = tokio::task::JoinSet::new();
     for producer in 0..4u32 {
-        let queue = Arc::clone(&queue);
+        let queue = queue.clone();
         producers.spawn(async move {
             for n in 0..2_000u32 {
                 queue
@@ -133,7 +137,7 @@ async fn many_producers_and_consumers_on_threads_lose_no_wake_up() {
     }
     let mut consumers = tokio::task::JoinSet::new();
     for _ in 0..3 {
-        let queue = Arc::clone(&queue);
+        let queue = queue.clone();
         consumers.spawn(async move {
             let mut got = 0usize;
             while queue.pop().await.is_some() {

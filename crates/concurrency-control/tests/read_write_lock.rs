@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use concurrency_control::{MaxReadersError, SharedState};
+use basics::ConfigError;
+use concurrency_control::SharedState;
 use tokio::time::{Instant, sleep};
 
 #[tokio::test(start_paused = true)]
@@ -52,11 +53,28 @@ async fn a_reader_limit_caps_concurrent_readers() {
 }
 
 #[test]
-fn a_reader_limit_of_zero_is_an_error_not_a_panic() {
+fn a_reader_limit_of_zero_or_past_the_maximum_is_a_config_error_not_a_panic() {
     assert_eq!(
         SharedState::with_max_readers(0u8, 0).err(),
-        Some(MaxReadersError(0))
+        Some(ConfigError::Zero {
+            name: "max_readers"
+        })
     );
-    assert!(SharedState::with_max_readers(0u8, u32::MAX).is_err());
-    assert_eq!(SharedState::new(5u8).into_inner(), 5);
+    assert!(matches!(
+        SharedState::with_max_readers(0u8, usize::MAX),
+        Err(ConfigError::TooLarge {
+            name: "max_readers",
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn clones_share_the_value_and_the_last_one_takes_it() {
+    let state = SharedState::new(5u8);
+    let clone = state.clone();
+    *clone.write().await += 1;
+    assert_eq!(*state.read().await, 6);
+    assert_eq!(state.into_inner(), None, "a clone is still alive");
+    assert_eq!(clone.into_inner(), Some(6));
 }
