@@ -1,0 +1,3 @@
+//! Helpers shared by the test files.
+
+pub(crate) mod child;
