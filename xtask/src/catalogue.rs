@@ -90,12 +90,12 @@ pub(crate) const TOPICS: &[Topic] = &[
         summary: "bounded queues, completion, joinable queue, many consumers, worker pools, pipelines, pub/sub, actors, sync-to-async bridges" },
     Topic { name: "production", title: "Production",
         summary: "graceful shutdown, lifespan, health checks, probes, periodic tasks, supervision, observability" },
+    Topic { name: "testing", title: "Testing async code",
+        summary: "async tests and flavors, virtual time, asserting overlap, mocks, fixtures, cancellation tests, polling by hand, properties, hanging tests, network simulation; a stall monitor and a cancel-at-every-await harness" },
 ];
 
 /// Crates that hold no topic, after the topics in the README's crate table.
 pub(crate) const SUPPORT_CRATES: &[SupportCrate] = &[
-    SupportCrate { name: "testing",
-        summary: "transcripts on tokio's clock, the paused/real clock switch, timelines, bench reports, a scripted fake service, shared test helpers" },
 ];
 
 /// A full pattern: module, example, docs section, test.
@@ -395,6 +395,47 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "logging / tracing around tasks",
         "spans per task and request",
         "`tracing` spans, tokio-console, tokio-metrics"),
+    // testing
+    full("testing", "async_test", "Async tests",
+        "`@pytest.mark.asyncio`",
+        "the same test on current_thread and multi_thread; a `!Send` value; a blocking call",
+        "`#[tokio::test]`, current_thread vs multi_thread, `LocalSet` for `!Send`"),
+    full("testing", "timeouts_in_tests", "Timeouts in tests",
+        "`pytest.raises(TimeoutError)`",
+        "a timeout fires at exactly its budget in no real time; the paused-clock traps",
+        "`start_paused = true`, virtual time asserted exactly"),
+    full("testing", "concurrency_in_tests", "Concurrency in tests",
+        "gather in a test",
+        "concurrent and sequential give the same results; the clock and a witness tell them apart",
+        "`join!` / `JoinSet`, virtual elapsed time and a max-in-flight witness"),
+    full("testing", "mocks", "Mocks",
+        "`AsyncMock`",
+        "a byte script, a scripted fake with latency, a mockall mock",
+        "`tokio_test::io::Builder`, a trait fake (`FakeService`), `mockall`"),
+    full("testing", "fixtures", "Fixtures",
+        "async fixtures with teardown",
+        "a server per test on 127.0.0.1:0, an address and a guard",
+        "a fixture that aborts on drop, plus `shutdown().await`"),
+    full("testing", "cancellation_tests", "Cancellation tests",
+        "cancel and check cleanup",
+        "a transfer dropped at every `.await`: the naive one loses money",
+        "drop / abort at a chosen point, `cancel_at_every_await`"),
+    full("testing", "polling_by_hand", "Polling by hand",
+        "(none in pytest-asyncio)",
+        "a hand-written future polled one step at a time",
+        "`tokio_test::task::spawn`, `assert_pending!`, `assert_ready!`, `is_woken()`"),
+    full("testing", "properties", "Properties",
+        "(hypothesis, rarely with asyncio)",
+        "random schedules on a paused runtime; a racy limiter shrunk to its smallest failure",
+        "proptest with a paused runtime per case"),
+    full("testing", "hanging_tests", "Hanging tests",
+        "\"tests hang indefinitely\"",
+        "a wait that never ends becomes an error naming what it waited for",
+        "a `Budget` around every wait that can hang"),
+    full("testing", "network_simulation", "Network simulation",
+        "(none in pytest-asyncio)",
+        "a client with retries across a partition and a server restart, twice from one seed",
+        "turmoil: partitions, crashes, restarts, reproducible from a seed"),
 ];
 
 /// The ★ defects, by number.

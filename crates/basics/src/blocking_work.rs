@@ -75,6 +75,18 @@ pub enum BlockingPoolError {
     JobPanicked(PanicPayload),
 }
 
+/// Why [`BlockingPool::spawn`] built no pool.
+#[derive(Debug, thiserror::Error)]
+pub enum BlockingPoolSpawnError {
+    /// `threads` or `queue` was refused.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The operating system refused a thread; the threads already started have exited or are
+    /// exiting.
+    #[error("could not start a pool thread")]
+    Thread(#[source] std::io::Error),
+}
+
 /// The size of a [`BlockingPool`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BlockingPoolConfig {
@@ -130,13 +142,11 @@ impl BlockingPool {
     /// Starts `config.threads` worker threads behind a queue of `config.queue` jobs.
     ///
     /// # Errors
-    /// [`ConfigError::Zero`] or [`ConfigError::TooLarge`] for `threads` outside
-    /// `1..=`[`MAX_THREADS`] or `queue` outside `1..=`[`config::MAX_CAPACITY`].
-    ///
-    /// # Panics
-    /// When the operating system refuses to start a thread, as [`std::thread::spawn`] (and
-    /// tokio's own blocking pool) do; the threads already started exit.
-    pub fn spawn(config: BlockingPoolConfig) -> Result<BlockingPool, ConfigError> {
+    /// [`BlockingPoolSpawnError::Config`] holding [`ConfigError::Zero`] or
+    /// [`ConfigError::TooLarge`] for `threads` outside `1..=`[`MAX_THREADS`] or `queue` outside
+    /// `1..=`[`config::MAX_CAPACITY`]; [`BlockingPoolSpawnError::Thread`] when the operating
+    /// system refuses to start a thread (the threads already started then exit).
+    pub fn spawn(config: BlockingPoolConfig) -> Result<BlockingPool, BlockingPoolSpawnError> {
         let threads = config::count_at_most("threads", config.threads, MAX_THREADS)?;
         let queue = config::count("queue", config.queue)?;
         let (sender, receiver) = mpsc::channel::<Job>(queue);
@@ -164,10 +174,11 @@ impl BlockingPool {
                             }
                         }
                     })
-                    // Unwinding drops `sender`: the threads already started see a closed queue.
-                    .expect("the operating system started a pool thread")
             })
-            .collect();
+            // On an error, returning drops `sender`: the threads already started see a closed
+            // queue and exit.
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(BlockingPoolSpawnError::Thread)?;
         Ok(BlockingPool {
             shared: Arc::new(Shared {
                 sender: Mutex::new(Some(sender)),

@@ -22,7 +22,9 @@ pub mod task_group;
 
 pub use as_completed::{AsCompleted, as_completed, spawn_as_completed};
 pub use background_registry::{BackgroundRegistry, ShutdownReport};
-pub use blocking_work::{BlockingPool, BlockingPoolConfig, BlockingPoolError};
+pub use blocking_work::{
+    BlockingPool, BlockingPoolConfig, BlockingPoolError, BlockingPoolSpawnError,
+};
 pub use config::ConfigError;
 pub use context_manager::{Connection, ConnectionError, Database, with_connection};
 pub use gather::{gather, spawn_all};

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use basics::blocking_work::MAX_THREADS;
 use basics::config::{ConfigError, MAX_CAPACITY};
-use basics::{BlockingPool, BlockingPoolConfig, BlockingPoolError};
+use basics::{BlockingPool, BlockingPoolConfig, BlockingPoolError, BlockingPoolSpawnError};
 use tokio::task::JoinHandle;
 use tokio::time::{advance, interval};
 
@@ -231,7 +231,10 @@ async fn close_refuses_new_jobs_at_once_for_every_clone() {
 }
 
 fn refused(threads: usize, queue: usize) -> ConfigError {
-    BlockingPool::spawn(BlockingPoolConfig { threads, queue }).expect_err("a bad size")
+    match BlockingPool::spawn(BlockingPoolConfig { threads, queue }) {
+        Err(BlockingPoolSpawnError::Config(error)) => error,
+        other => panic!("expected a ConfigError, got {other:?}"),
+    }
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! First success race on the paused clock: a fast failure never wins over a slower success, every
 //! failure is reported when nobody succeeds, and the losers are cancelled.
 
+mod common;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -8,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use basics::{RaceError, TaskFailed, first_ok, spawn_first_ok};
+use common::after_its_tasks_runtime_shut_down;
 use tokio::time::{Instant, sleep};
 
 type Mirror = Pin<Box<dyn Future<Output = Result<&'static str, String>> + Send>>;
@@ -125,29 +128,6 @@ async fn a_panicking_spawned_candidate_is_reported_and_the_rest_aborted() {
     assert_eq!(payload.message(), Some("mirror bug"));
     sleep(Duration::from_secs(1)).await;
     assert_eq!(done.load(Ordering::SeqCst), 0);
-}
-
-/// Polls `future` once on a runtime of its own, so the tasks it spawns live there, then drops
-/// that runtime (which cancels them from outside) and finishes `future` on another runtime.
-fn after_its_tasks_runtime_shut_down<F: Future>(future: F) -> F::Output {
-    let build = || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("a runtime")
-    };
-    let spawner = build();
-    let mut future = Box::pin(future);
-    {
-        let _inside = spawner.enter();
-        let mut cx = std::task::Context::from_waker(futures::task::noop_waker_ref());
-        assert!(
-            future.as_mut().poll(&mut cx).is_pending(),
-            "its tasks never finish"
-        );
-    }
-    drop(spawner);
-    build().block_on(future)
 }
 
 #[test]

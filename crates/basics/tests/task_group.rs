@@ -1,13 +1,14 @@
 //! Task groups on the paused clock: all outputs in spawn order, or the first failure with every
 //! sibling cancelled and cleaned up by the time `join` returns.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use std::future::Future;
-
 use basics::{TaskFailed, TaskGroup, TaskGroupError};
+use common::after_its_tasks_runtime_shut_down;
 use tokio::time::{Instant, sleep};
 
 /// Counts itself in `cleaned` when dropped: the cleanup a cancelled member runs.
@@ -151,29 +152,6 @@ async fn dropping_the_group_aborts_every_member() {
     sleep(Duration::from_secs(5)).await;
     assert_eq!(finished.load(Ordering::SeqCst), 0);
     assert_eq!(cleaned.load(Ordering::SeqCst), 3);
-}
-
-/// Polls `future` once on a runtime of its own, so the tasks it spawns live there, then drops
-/// that runtime (which cancels them from outside) and finishes `future` on another runtime.
-fn after_its_tasks_runtime_shut_down<F: Future>(future: F) -> F::Output {
-    let build = || {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("a runtime")
-    };
-    let spawner = build();
-    let mut future = Box::pin(future);
-    {
-        let _inside = spawner.enter();
-        let mut cx = std::task::Context::from_waker(futures::task::noop_waker_ref());
-        assert!(
-            future.as_mut().poll(&mut cx).is_pending(),
-            "its tasks never finish"
-        );
-    }
-    drop(spawner);
-    build().block_on(future)
 }
 
 #[test]

@@ -40,6 +40,8 @@
 //!   and [`MicroBatcher::call`] waits for room.
 //! - Dropping the [`MicroBatcher`] aborts the flusher and every running batch; callers still
 //!   waiting get [`BatchError::Closed`]. [`MicroBatcher::shutdown`] flushes first.
+//! - A batch call that panics does not take the batcher down: each caller in that batch gets
+//!   [`BatchError::TaskFailed`] with the panic (one shared [`TaskFailed`]), later batches run.
 //! - Every limit is checked when the batcher is spawned: a `max_delay` past a year or a queue
 //!   past [`basics::config::MAX_CAPACITY`] is a [`ConfigError`], not a panic in the flusher.
 //!
@@ -55,10 +57,13 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::future::Future;
 use std::hash::Hash;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
 use basics::config::{self, ConfigError};
+use basics::{PanicPayload, TaskFailed};
+use futures::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
@@ -107,7 +112,10 @@ impl MicroBatcherConfig {
 }
 
 /// Why a call got no value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Two [`TaskFailed`](BatchError::TaskFailed) errors are equal when they are the same failure:
+/// the one shared by the callers of one batch.
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum BatchError<E> {
     /// The batch call failed; every caller in the batch gets its error.
     #[error("the batch call failed")]
@@ -115,10 +123,29 @@ pub enum BatchError<E> {
     /// The batch call returned no answer for this key.
     #[error("the batch call returned no answer for this key")]
     Missing,
-    /// The batcher stopped (or the batch panicked) before answering.
+    /// The batch call panicked: [`TaskFailed::Panicked`] whose `index` is the batch's number
+    /// (0 for the first batch the batcher flushed, then 1, 2, ...). Every caller in the batch
+    /// shares it; the batcher lives on.
+    #[error("the batch call gave no answer")]
+    TaskFailed(#[source] Arc<TaskFailed>),
+    /// The batcher stopped before answering.
     #[error("the batcher stopped before answering")]
     Closed,
 }
+
+impl<E: PartialEq> PartialEq for BatchError<E> {
+    fn eq(&self, other: &BatchError<E>) -> bool {
+        match (self, other) {
+            (BatchError::Failed(a), BatchError::Failed(b)) => a == b,
+            (BatchError::Missing, BatchError::Missing)
+            | (BatchError::Closed, BatchError::Closed) => true,
+            (BatchError::TaskFailed(a), BatchError::TaskFailed(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl<E: Eq> Eq for BatchError<E> {}
 
 type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
 
@@ -193,7 +220,8 @@ where
     ///
     /// # Errors
     /// [`BatchError::Failed`] with the batch call's error, [`BatchError::Missing`] when the call
-    /// returned nothing for `key`, [`BatchError::Closed`] when the batcher stopped first.
+    /// returned nothing for `key`, [`BatchError::TaskFailed`] when the call panicked,
+    /// [`BatchError::Closed`] when the batcher stopped first.
     ///
     /// # Cancel safety
     /// A drop while queueing sends nothing; a drop after that leaves `key` in its batch and
@@ -209,12 +237,15 @@ where
 
     /// Stops taking requests, flushes what is queued, and waits for every batch to answer.
     ///
+    /// Returns nothing: every outcome, a batch call's panic included, has already gone to the
+    /// callers of its batch, and the flusher's own code does not panic.
+    ///
     /// # Cancel safety
     /// A drop while waiting aborts the flusher and the running batches.
     pub async fn shutdown(self) {
         drop(self.requests); // The flusher sees the channel close once the queue is drained.
-        // The flusher's own code does not panic (a panicking batch call is caught by its
-        // `JoinSet`), so there is nothing to report.
+        // Only a cancellation from outside (the runtime shutting down) could end the flusher
+        // early, and then this future is being dropped too: there is nothing to report.
         let _ = self.flusher.await;
     }
 }
@@ -232,6 +263,7 @@ async fn flush_loop<K, V, E, F, Fut>(
     Fut: Future<Output = Result<HashMap<K, V>, E>> + Send + 'static,
 {
     let mut running = JoinSet::new();
+    let mut number = 0_usize; // the next batch's number, for its `TaskFailed`
     // The first request opens a batch and starts its clock.
     while let Some(first) = inbox.recv().await {
         // `max_delay` is at most a year (checked at spawn), so this cannot overflow.
@@ -251,13 +283,14 @@ async fn flush_loop<K, V, E, F, Fut>(
             running.join_next().await;
         }
         // The batch runs in its own task, not under any lock, while the next one collects.
-        running.spawn(run_batch(Arc::clone(&batch), pending));
+        running.spawn(run_batch(Arc::clone(&batch), number, pending));
+        number = number.wrapping_add(1);
     }
     while running.join_next().await.is_some() {}
 }
 // ANCHOR_END: flush_loop
 
-async fn run_batch<K, V, E, F, Fut>(batch: Arc<F>, pending: Vec<(K, Reply<V, E>)>)
+async fn run_batch<K, V, E, F, Fut>(batch: Arc<F>, number: usize, pending: Vec<(K, Reply<V, E>)>)
 where
     K: Eq + Hash + Clone,
     V: Clone,
@@ -277,11 +310,23 @@ where
             }
         }
     }
-    let answers = batch(keys).await;
+    // A panic, in `batch` or in its future, is caught here so that every caller hears of it
+    // (a panicking task would only drop the replies, which reads as `Closed`). Nothing is
+    // observed after the panic but the payload, so unwind safety is not at stake.
+    let answers = AssertUnwindSafe(async { batch(keys).await })
+        .catch_unwind()
+        .await
+        .map_err(|payload| {
+            Arc::new(TaskFailed::Panicked {
+                index: number,
+                payload: PanicPayload::new(payload),
+            })
+        });
     for (key, replies) in callers {
         let answer = match &answers {
-            Ok(values) => values.get(&key).cloned().ok_or(BatchError::Missing),
-            Err(error) => Err(BatchError::Failed(error.clone())),
+            Ok(Ok(values)) => values.get(&key).cloned().ok_or(BatchError::Missing),
+            Ok(Err(error)) => Err(BatchError::Failed(error.clone())),
+            Err(failed) => Err(BatchError::TaskFailed(Arc::clone(failed))),
         };
         for reply in replies {
             // A caller that gave up dropped its receiver; nothing to tell it.

@@ -42,8 +42,11 @@ use basics::config::{self, ConfigError, MAX_DURATION};
 use tokio::time::Instant;
 
 /// A request [`RateLimiter::try_acquire`] did not admit.
+///
+/// Its message says how long to wait, counted from when it is formatted:
+/// `rate limited: retry in 250ms` ([`retry_after`](RateLimited::retry_after)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("rate limited")]
+#[error("rate limited: retry in {:?}", self.retry_after())]
 pub struct RateLimited {
     /// The earliest instant at which a request could be admitted (if no one else takes it).
     pub retry_at: Instant,

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use basics::ConfigError;
+use basics::TaskFailed;
 use basics::config::{MAX_CAPACITY, MAX_DURATION};
 use concurrency_control::{BatchError, MicroBatcher, MicroBatcherConfig};
 use tokio::time::{Instant, sleep};
@@ -290,4 +291,29 @@ async fn a_huge_queue_is_refused_not_a_panic() {
         MicroBatcher::spawn(huge, echo),
         Err(ConfigError::TooLarge { name: "queue", .. })
     ));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_batch_call_is_a_task_failure_for_each_caller_and_the_batcher_lives_on() {
+    let _quiet = testing::QuietPanics::new();
+    let batcher = MicroBatcher::<u32, u32, String>::spawn(config(2, 10), |keys| async move {
+        if keys.contains(&13) {
+            panic!("unlucky key");
+        }
+        Ok(keys.into_iter().map(|k| (k, k)).collect())
+    })
+    .expect("valid config");
+    let (a, b) = tokio::join!(batcher.call(13), batcher.call(1));
+    for answer in [a, b] {
+        let Err(BatchError::TaskFailed(failed)) = answer else {
+            panic!("expected the batch's panic, got {answer:?}");
+        };
+        let TaskFailed::Panicked { index: 0, payload } = &*failed else {
+            panic!("expected batch 0's panic, got {failed:?}");
+        };
+        assert_eq!(payload.message(), Some("unlucky key"));
+    }
+    // The flusher survived: the next batch (number 1) is answered.
+    assert_eq!(batcher.call(2).await, Ok(2));
+    batcher.shutdown().await;
 }

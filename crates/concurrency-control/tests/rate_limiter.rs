@@ -202,3 +202,14 @@ async fn a_rate_between_nanoseconds_keeps_its_bound() {
     }
     assert!(admitted <= 6_003, "{admitted} admitted in 1 ms");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_refusal_says_when_to_retry() {
+    let limiter = RateLimiter::per_second(4, 1).expect("valid");
+    assert_eq!(limiter.try_acquire(), Ok(()));
+    let refused = limiter.try_acquire().expect_err("the burst is spent");
+    assert_eq!(refused.retry_after(), Duration::from_millis(250));
+    assert_eq!(refused.to_string(), "rate limited: retry in 250ms");
+    sleep(Duration::from_millis(100)).await;
+    assert_eq!(refused.to_string(), "rate limited: retry in 150ms");
+}

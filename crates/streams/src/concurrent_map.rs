@@ -158,7 +158,9 @@ where
 ///
 /// # Panics
 /// When the stream is polled outside a tokio runtime (steps are spawned as they are pulled, not
-/// when the stream is built).
+/// when the stream is built). The `step` closure is called on the consumer's task, to make the
+/// future that is spawned: a panic in the closure itself (not in its future) reaches the
+/// consumer as it is.
 ///
 /// # Examples
 /// ```

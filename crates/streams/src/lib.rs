@@ -14,8 +14,8 @@
 //! are computed in types they fit in, and every deadline is at most `MAX_DURATION` ahead. The
 //! panics left are tokio's, when a stream that sleeps or spawns is used outside a tokio runtime,
 //! and the caller's own, from a step closure or a source stream, which reach the caller as they
-//! are (except in [`map_spawned`], where a step that panics becomes an
-//! `Err(`[`basics::TaskFailed`]`)` item).
+//! are (except in [`map_spawned`], where a step's future that panics in its task becomes an
+//! `Err(`[`basics::TaskFailed`]`)` item; the step closure itself runs on the consumer's task).
 #![warn(missing_docs)]
 
 pub mod async_generator;

@@ -6,34 +6,33 @@ use std::time::Duration;
 
 use basics::ConfigError;
 use basics::config::MAX_DURATION;
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
 use streams::{numbers, numbers_unfold};
 use tokio::time::Instant;
 
 const GAP: Duration = Duration::from_millis(100);
 
-#[tokio::test(start_paused = true)]
-async fn stream_macro_yields_one_to_four_a_tenth_of_a_second_apart() {
+/// Each item with the virtual time, since the call, at which it arrived.
+async fn stamped(stream: impl Stream<Item = u32>) -> Vec<(u32, Duration)> {
     let start = Instant::now();
-    let mut stream = pin!(numbers(4, GAP).unwrap());
+    let mut stream = pin!(stream);
     let mut stamps = Vec::new();
     while let Some(n) = stream.next().await {
         stamps.push((n, start.elapsed()));
     }
+    stamps
+}
+
+#[tokio::test(start_paused = true)]
+async fn stream_macro_yields_one_to_four_a_tenth_of_a_second_apart() {
     let expected: Vec<_> = (1..=4).map(|n| (n, GAP * n)).collect();
-    assert_eq!(stamps, expected);
+    assert_eq!(stamped(numbers(4, GAP).unwrap()).await, expected);
 }
 
 #[tokio::test(start_paused = true)]
 async fn unfold_yields_the_same_items_at_the_same_times() {
-    let start = Instant::now();
-    let mut stream = pin!(numbers_unfold(4, GAP).unwrap());
-    let mut stamps = Vec::new();
-    while let Some(n) = stream.next().await {
-        stamps.push((n, start.elapsed()));
-    }
     let expected: Vec<_> = (1..=4).map(|n| (n, GAP * n)).collect();
-    assert_eq!(stamps, expected);
+    assert_eq!(stamped(numbers_unfold(4, GAP).unwrap()).await, expected);
 }
 
 #[tokio::test(start_paused = true)]

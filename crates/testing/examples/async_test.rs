@@ -1,0 +1,67 @@
+//! Async tests: what `#[tokio::test]` builds, and what each flavor lets a test do.
+//!
+//! Run: `cargo run --example async_test`
+//!
+//! Expected output (the golden transcript `async_test.txt` beside this file):
+//! ```text
+//! [+0.000s] this body runs on a current_thread runtime
+//! ...
+//! ```
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use testing::Transcript;
+use testing::async_test::{flavor, paused_clock_builds_on, task_runs_during_a_block};
+use tokio::runtime::RuntimeFlavor;
+
+fn main() -> anyhow::Result<()> {
+    testing::run_example(run)
+}
+
+async fn run(t: Transcript) -> anyhow::Result<()> {
+    // ANCHOR: main
+    t.line(format!(
+        "this body runs on a {} runtime",
+        flavor().unwrap_or("no")
+    ));
+
+    // A `!Send` value: fine in the body, and in a task spawned on a `LocalSet`.
+    let local = tokio::task::LocalSet::new();
+    let shared = Rc::new(41);
+    let answer = local
+        .run_until(async move { tokio::task::spawn_local(async move { *shared + 1 }).await })
+        .await?;
+    t.line(format!("an Rc moved into spawn_local gave {answer}"));
+
+    tokio::time::sleep(Duration::from_secs(3_600)).await;
+    t.line("slept one hour (in no real time when the clock is paused)");
+
+    t.line(format!(
+        "a paused clock builds on current_thread: {}, on multi_thread: {}",
+        paused_clock_builds_on(RuntimeFlavor::CurrentThread),
+        paused_clock_builds_on(RuntimeFlavor::MultiThread)
+    ));
+
+    // Blocking this thread for 20 ms: the spawned task cannot run meanwhile.
+    let ran = task_runs_during_a_block(Duration::from_millis(20));
+    t.line(format!(
+        "current_thread: the task ran during a block: {ran}"
+    ));
+
+    // The same on a 2-worker runtime, built on a thread of its own (a runtime cannot be
+    // started from inside another).
+    let on_workers = std::thread::spawn(|| -> std::io::Result<bool> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()?;
+        Ok(runtime.block_on(async { task_runs_during_a_block(Duration::from_secs(5)) }))
+    })
+    .join()
+    .map_err(|_| anyhow::anyhow!("the thread panicked"))??;
+    t.line(format!(
+        "multi_thread: the task ran during a block: {on_workers}"
+    ));
+    // ANCHOR_END: main
+    Ok(())
+}
