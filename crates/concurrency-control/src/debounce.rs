@@ -17,7 +17,7 @@
 //! ```
 //!
 //! # Rust
-//! [`Debouncer`] owns one background task. [`Debouncer::call`] stores the latest value and pokes
+//! [`Debouncer`] is a cheap `Clone` handle to one background task. [`Debouncer::call`] stores the latest value and pokes
 //! the task through a [`Notify`]; the task waits for the first call, then loops on a `select!`
 //! between the quiet-period `sleep` and the next poke, which restarts it. When the sleep wins it
 //! takes the latest value and *awaits* the action: it runs, once, after the quiet period.
@@ -27,9 +27,9 @@
 //!   the save never happens. Here the action is awaited by the owned task, and a test checks it
 //!   ran exactly once.
 //! - No task per call: one task, one timer, whatever the number of calls.
-//! - Dropping the [`Debouncer`] aborts its task (a pending call is lost);
-//!   [`Debouncer::shutdown`] runs a pending call at once, then stops, and reports a panic in
-//!   the action as a [`TaskFailed`].
+//! - Dropping the last clone of the [`Debouncer`] aborts its task (a pending call is lost);
+//!   [`Debouncer::shutdown`] closes it for every clone, runs a pending call at once, then stops,
+//!   and reports a panic in the action as a [`TaskFailed`].
 //! - The quiet period is checked when the debouncer is spawned: zero (no debouncing at all) and
 //!   anything past a year are a [`ConfigError`].
 //!
@@ -42,18 +42,49 @@
 //! [`RateLimiter`](crate::RateLimiter) and tokio-stream's `throttle`.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use basics::TaskFailed;
 use basics::config::{self, ConfigError};
+use basics::{PanicPayload, TaskFailed};
+use futures::FutureExt;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
+/// What the task and every clone share.
 struct Shared<T> {
-    latest: Mutex<Option<T>>,
+    state: Mutex<State<T>>,
     poke: Notify,
+    /// Cancelled by `shutdown`: the task runs a pending call and ends.
+    stop: CancellationToken,
+    /// Cancelled when the task ends, however it ends.
+    stopped: CancellationToken,
+}
+
+struct State<T> {
+    latest: Option<T>,
+    /// No call is taken any more: a shutdown began or the task ended.
+    closed: bool,
+    /// The action's panic, until a `shutdown` reports it.
+    failed: Option<TaskFailed>,
+}
+
+impl<T> Shared<T> {
+    fn state(&self) -> std::sync::MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Held by the task: however it ends, later calls are refused and `shutdown` stops waiting.
+struct Stopped<T>(Arc<Shared<T>>);
+
+impl<T> Drop for Stopped<T> {
+    fn drop(&mut self) {
+        self.0.state().closed = true;
+        self.0.stopped.cancel();
+    }
 }
 
 // ANCHOR: debouncer
@@ -82,14 +113,29 @@ struct Shared<T> {
 /// # }
 /// ```
 ///
-/// Dropping the debouncer aborts its task: a pending call is lost, a running action is cut.
+/// A cheap `Clone` handle: clones share one task and one latest value, so many tasks can call
+/// one debouncer. Dropping the last clone aborts the task: a pending call is lost, a running
+/// action is cut. [`shutdown`](Debouncer::shutdown) from any clone closes the debouncer for
+/// every clone.
 #[derive(Debug)]
-#[must_use = "dropping the debouncer stops its task"]
+#[must_use = "dropping the last clone of the debouncer stops its task"]
 pub struct Debouncer<T> {
+    inner: Arc<Inner<T>>,
+}
+
+#[derive(Debug)]
+struct Inner<T> {
     shared: Arc<Shared<T>>,
-    stop: CancellationToken,
-    // Dropping the handle aborts the task: nothing outlives the debouncer.
-    task: AbortOnDropHandle<()>,
+    // Dropping the last clone aborts the task: nothing outlives the debouncer.
+    _task: AbortOnDropHandle<()>,
+}
+
+impl<T> Clone for Debouncer<T> {
+    fn clone(&self) -> Self {
+        Debouncer {
+            inner: Arc::clone(&self.inner),
+        }
+    }
 }
 
 impl<T: Send + 'static> Debouncer<T> {
@@ -110,85 +156,121 @@ impl<T: Send + 'static> Debouncer<T> {
     {
         let quiet = config::duration("quiet", quiet)?;
         let shared = Arc::new(Shared {
-            latest: Mutex::new(None),
+            state: Mutex::new(State {
+                latest: None,
+                closed: false,
+                failed: None,
+            }),
             poke: Notify::new(),
+            stop: CancellationToken::new(),
+            stopped: CancellationToken::new(),
         });
-        let stop = CancellationToken::new();
         let task = tokio::spawn({
             let shared = Arc::clone(&shared);
-            let stop = stop.clone();
             async move {
+                let _stopped = Stopped(Arc::clone(&shared)); // also when the task is aborted
                 loop {
                     // Wait for a first call (a stored permit covers a call made before this
                     // point), or for shutdown.
                     tokio::select! {
                         biased; // Fixed order: the same branch wins every run on the paused clock.
-                        () = stop.cancelled() => break,
+                        () = shared.stop.cancelled() => break,
                         () = shared.poke.notified() => {}
                     }
                     // Every new call restarts the quiet period.
                     loop {
                         tokio::select! {
                             biased;
-                            () = stop.cancelled() => break,
+                            () = shared.stop.cancelled() => break,
                             () = shared.poke.notified() => {}
                             () = tokio::time::sleep(quiet) => break,
                         }
                     }
-                    let latest = shared
-                        .latest
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .take();
-                    if let Some(value) = latest {
-                        action(value).await;
+                    let latest = shared.state().latest.take();
+                    if let Some(value) = latest
+                        && let Err(failed) = run(&mut action, value).await
+                    {
+                        shared.state().failed = Some(failed); // for `shutdown`
+                        return; // A panicking action stops the task.
                     }
-                    if stop.is_cancelled() {
+                    if shared.stop.is_cancelled() {
                         break;
                     }
                 }
                 // Shutdown: a call still pending runs now rather than being lost.
-                let latest = shared
-                    .latest
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take();
-                if let Some(value) = latest {
-                    action(value).await;
+                let latest = shared.state().latest.take();
+                if let Some(value) = latest
+                    && let Err(failed) = run(&mut action, value).await
+                {
+                    shared.state().failed = Some(failed);
                 }
             }
         });
         Ok(Debouncer {
-            shared,
-            stop,
-            task: AbortOnDropHandle::new(task),
+            inner: Arc::new(Inner {
+                shared,
+                _task: AbortOnDropHandle::new(task),
+            }),
         })
     }
 
     /// Records `value` as the latest and restarts the quiet period.
-    pub fn call(&self, value: T) {
-        *self
-            .shared
-            .latest
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(value);
-        self.shared.poke.notify_one();
+    ///
+    /// Returns `false`, and drops `value`, once the debouncer is closed: a
+    /// [`shutdown`](Debouncer::shutdown) from any clone has begun, or the action panicked and
+    /// the task stopped. A `true` call runs unless a later call replaces its value first (or
+    /// the last clone is dropped before it runs).
+    pub fn call(&self, value: T) -> bool {
+        let shared = &self.inner.shared;
+        {
+            let mut state = shared.state();
+            if state.closed {
+                return false;
+            }
+            state.latest = Some(value);
+        }
+        shared.poke.notify_one();
+        true
     }
 
-    /// Runs a pending call at once, waits for the action to finish, and stops the task.
+    /// Closes the debouncer for every clone, runs a pending call at once, waits for the action
+    /// to finish, and stops the task.
+    ///
+    /// Several clones may shut down at once: each waits for the task to stop.
     ///
     /// # Errors
     /// [`TaskFailed::Panicked`] (index 0) when the action panicked, now or earlier: the task
-    /// stopped then, and later calls were never run.
+    /// stopped then, and later calls were never run. A panic is reported once, to the first
+    /// `shutdown` that returns after it; any other returns `Ok(())`.
     ///
     /// # Cancel safety
-    /// A drop while waiting aborts the task, and with it a running action.
+    /// A drop while waiting drops this clone: the task, and with it a running action, is
+    /// aborted when it was the last one, and otherwise finishes the pending call.
     pub async fn shutdown(self) -> Result<(), TaskFailed> {
-        self.stop.cancel();
-        self.task
-            .await
-            .map_err(|failed| TaskFailed::from_join_error(0, failed))
+        let shared = &self.inner.shared;
+        shared.state().closed = true;
+        shared.stop.cancel();
+        // Ends when the task does; this clone keeps it from being aborted meanwhile.
+        shared.stopped.cancelled().await;
+        shared.state().failed.take().map_or(Ok(()), Err)
     }
+}
+
+/// Runs the action once; a panic, in `action` or in its future, becomes the
+/// [`TaskFailed::Panicked`] (index 0) that [`Debouncer::shutdown`] reports. Nothing is observed
+/// after a panic but its payload, so unwind safety is not at stake.
+async fn run<T, F, Fut>(action: &mut F, value: T) -> Result<(), TaskFailed>
+where
+    F: FnMut(T) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    AssertUnwindSafe(async { action(value).await })
+        .catch_unwind()
+        .await
+        .map_err(|payload| TaskFailed::Panicked {
+            index: 0,
+            payload: PanicPayload::new(payload),
+        })
 }
 // ANCHOR_END: debouncer
 

@@ -25,8 +25,8 @@
 //! ```
 //!
 //! # Rust
-//! [`MicroBatcher`] owns a flusher task fed by a bounded `mpsc` channel of `(key, oneshot
-//! reply)`. The flusher starts a batch at the first request and closes it at `max_size` requests
+//! [`MicroBatcher`] is a cheap `Clone` handle to a flusher task fed by a bounded `mpsc` channel of
+//! `(key, oneshot reply)`. The flusher starts a batch at the first request and closes it at `max_size` requests
 //! or `max_delay` after the first, whichever comes first. Each batch runs as its own task (owned
 //! by the flusher's `JoinSet`), so the flusher collects the next batch meanwhile. The batch call
 //! gets each key once; every caller's `oneshot` receives the answer for its key.
@@ -38,8 +38,9 @@
 //!   requests, duplicates share one key in the call, and the call runs in its own task.
 //! - Backpressure: at most `max_batches` batch calls run at once; beyond that the channel fills
 //!   and [`MicroBatcher::call`] waits for room.
-//! - Dropping the [`MicroBatcher`] aborts the flusher and every running batch; callers still
-//!   waiting get [`BatchError::Closed`]. [`MicroBatcher::shutdown`] flushes first.
+//! - Dropping the last clone of the [`MicroBatcher`] aborts the flusher and every running batch.
+//!   [`MicroBatcher::shutdown`] closes the batcher for every clone (their later calls get
+//!   [`BatchError::Closed`]) and flushes what is queued first.
 //! - A batch call that panics does not take the batcher down: each caller in that batch gets
 //!   [`BatchError::TaskFailed`] with the panic (one shared [`TaskFailed`]), later batches run.
 //! - Every limit is checked when the batcher is spawned: a `max_delay` past a year or a queue
@@ -67,6 +68,7 @@ use futures::FutureExt;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 use tokio_util::task::AbortOnDropHandle;
 
 /// When a batch is flushed, and how many requests may queue.
@@ -175,14 +177,33 @@ type Reply<V, E> = oneshot::Sender<Result<V, BatchError<E>>>;
 /// # }
 /// ```
 ///
-/// Dropping the batcher aborts its flusher task and every running batch call;
-/// [`shutdown`](MicroBatcher::shutdown) flushes first.
+/// A cheap `Clone` handle: clones share one flusher, so many tasks can call one batcher.
+/// Dropping the last clone aborts the flusher and every running batch call.
+/// [`shutdown`](MicroBatcher::shutdown) from any clone closes the batcher for every clone, flushes
+/// what is queued, and waits for the running batches.
 #[derive(Debug)]
-#[must_use = "dropping the batcher stops its flusher task"]
+#[must_use = "dropping the last clone of the batcher stops its flusher task"]
 pub struct MicroBatcher<K, V, E> {
+    inner: Arc<Inner<K, V, E>>,
+}
+
+#[derive(Debug)]
+struct Inner<K, V, E> {
     requests: mpsc::Sender<(K, Reply<V, E>)>,
-    // Dropping the handle aborts the flusher, whose `JoinSet` then aborts the running batches.
-    flusher: AbortOnDropHandle<()>,
+    /// Cancelled by `shutdown`: the flusher closes the queue and drains it.
+    closing: CancellationToken,
+    /// Cancelled when the flusher task ends, however it ends.
+    stopped: CancellationToken,
+    // Dropping the last clone aborts the flusher, whose `JoinSet` then aborts the running batches.
+    _flusher: AbortOnDropHandle<()>,
+}
+
+impl<K, V, E> Clone for MicroBatcher<K, V, E> {
+    fn clone(&self) -> Self {
+        MicroBatcher {
+            inner: Arc::clone(&self.inner),
+        }
+    }
 }
 
 impl<K, V, E> MicroBatcher<K, V, E>
@@ -209,10 +230,21 @@ where
     {
         let config = config.validate()?;
         let (requests, inbox) = mpsc::channel(config.queue);
-        let flusher = tokio::spawn(flush_loop(config, inbox, Arc::new(batch)));
+        let (closing, stopped) = (CancellationToken::new(), CancellationToken::new());
+        let flusher = tokio::spawn({
+            let (closing, stopped) = (closing.clone(), stopped.clone());
+            async move {
+                let _stopped = stopped.drop_guard(); // also when the task is aborted
+                flush_loop(config, inbox, &closing, Arc::new(batch)).await;
+            }
+        });
         Ok(MicroBatcher {
-            requests,
-            flusher: AbortOnDropHandle::new(flusher),
+            inner: Arc::new(Inner {
+                requests,
+                closing,
+                stopped,
+                _flusher: AbortOnDropHandle::new(flusher),
+            }),
         })
     }
 
@@ -221,32 +253,37 @@ where
     /// # Errors
     /// [`BatchError::Failed`] with the batch call's error, [`BatchError::Missing`] when the call
     /// returned nothing for `key`, [`BatchError::TaskFailed`] when the call panicked,
-    /// [`BatchError::Closed`] when the batcher stopped first.
+    /// [`BatchError::Closed`] when the batcher was shut down (from any clone) before `key` was
+    /// queued, or its flusher was cancelled from outside (its runtime shut down).
     ///
     /// # Cancel safety
     /// A drop while queueing sends nothing; a drop after that leaves `key` in its batch and
     /// discards the answer.
     pub async fn call(&self, key: K) -> Result<V, BatchError<E>> {
         let (reply, answer) = oneshot::channel();
-        self.requests
+        self.inner
+            .requests
             .send((key, reply))
             .await
             .map_err(|_| BatchError::Closed)?;
         answer.await.unwrap_or(Err(BatchError::Closed))
     }
 
-    /// Stops taking requests, flushes what is queued, and waits for every batch to answer.
+    /// Stops taking requests for every clone, flushes what is queued, and waits for every batch
+    /// to answer.
     ///
-    /// Returns nothing: every outcome, a batch call's panic included, has already gone to the
-    /// callers of its batch, and the flusher's own code does not panic.
+    /// Calls already queued are answered; later calls, from any clone, get
+    /// [`BatchError::Closed`]. Several clones may shut down at once: each waits for the flusher
+    /// to finish. Returns nothing: every outcome, a batch call's panic included, has already gone
+    /// to the callers of its batch, and the flusher's own code does not panic.
     ///
     /// # Cancel safety
-    /// A drop while waiting aborts the flusher and the running batches.
+    /// A drop while waiting drops this clone: the flusher and the running batches are aborted
+    /// when it was the last one, and otherwise finish the queued calls.
     pub async fn shutdown(self) {
-        drop(self.requests); // The flusher sees the channel close once the queue is drained.
-        // Only a cancellation from outside (the runtime shutting down) could end the flusher
-        // early, and then this future is being dropped too: there is nothing to report.
-        let _ = self.flusher.await;
+        self.inner.closing.cancel();
+        // Ends when the flusher's task does; this clone keeps it from being aborted meanwhile.
+        self.inner.stopped.cancelled().await;
     }
 }
 
@@ -254,6 +291,7 @@ where
 async fn flush_loop<K, V, E, F, Fut>(
     config: MicroBatcherConfig,
     mut inbox: mpsc::Receiver<(K, Reply<V, E>)>,
+    closing: &CancellationToken,
     batch: Arc<F>,
 ) where
     K: Eq + Hash + Clone + Send + 'static,
@@ -265,13 +303,13 @@ async fn flush_loop<K, V, E, F, Fut>(
     let mut running = JoinSet::new();
     let mut number = 0_usize; // the next batch's number, for its `TaskFailed`
     // The first request opens a batch and starts its clock.
-    while let Some(first) = inbox.recv().await {
+    while let Some(first) = next(&mut inbox, closing).await {
         // `max_delay` is at most a year (checked at spawn), so this cannot overflow.
         let deadline = Instant::now() + config.max_delay;
         let mut pending = vec![first];
         while pending.len() < config.max_size {
-            // `recv` is cancel-safe, so losing the race to the deadline loses no request.
-            match tokio::time::timeout_at(deadline, inbox.recv()).await {
+            // `next` is cancel-safe, so losing the race to the deadline loses no request.
+            match tokio::time::timeout_at(deadline, next(&mut inbox, closing)).await {
                 Ok(Some(request)) => pending.push(request),
                 Ok(None) | Err(_) => break, // closed (flush what we have) or time is up
             }
@@ -287,6 +325,19 @@ async fn flush_loop<K, V, E, F, Fut>(
         number = number.wrapping_add(1);
     }
     while running.join_next().await.is_some() {}
+}
+
+/// The next request; once `closing` is cancelled, the queue takes no more (every clone's `send`
+/// fails) and this gives what is already queued, then `None`. Cancel-safe, as `recv` is.
+async fn next<T>(inbox: &mut mpsc::Receiver<T>, closing: &CancellationToken) -> Option<T> {
+    tokio::select! {
+        biased; // A queued request first; the same branch wins every run on the paused clock.
+        request = inbox.recv() => request,
+        () = closing.cancelled() => {
+            inbox.close();
+            inbox.recv().await
+        }
+    }
 }
 // ANCHOR_END: flush_loop
 

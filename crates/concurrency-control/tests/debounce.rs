@@ -109,34 +109,94 @@ async fn shutdown_runs_a_pending_call_at_once() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn dropping_the_debouncer_stops_its_task() {
+async fn dropping_every_clone_stops_its_task() {
     let start = Instant::now();
     let (saves, action) = recorder(start);
     let debouncer = Debouncer::spawn(Duration::from_millis(100), action).expect("valid");
-    debouncer.call(1);
+    let clone = debouncer.clone();
     drop(debouncer);
+    assert!(clone.call(1));
+    sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(1, Duration::from_millis(100))],
+        "a clone keeps the task"
+    );
+    assert!(clone.call(2));
+    drop(clone);
     sleep(Duration::from_secs(1)).await;
-    assert!(
-        saves.lock().expect("not poisoned").is_empty(),
-        "the task was aborted"
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(1, Duration::from_millis(100))],
+        "the task was aborted: the pending call is lost"
     );
     // The action (and what it captured) was dropped with the task.
     assert_eq!(Arc::strong_count(&saves), 1);
 }
 
 #[tokio::test(start_paused = true)]
-async fn shutdown_reports_a_panicking_action() {
+async fn a_clone_called_from_another_task_works_after_the_original_is_dropped() {
+    let start = Instant::now();
+    let (saves, action) = recorder(start);
+    let debouncer = Debouncer::spawn(Duration::from_millis(100), action).expect("valid");
+    let clone = debouncer.clone();
+    drop(debouncer);
+    tokio::spawn(async move {
+        for value in 1..=3 {
+            assert!(clone.call(value));
+            sleep(Duration::from_millis(50)).await;
+        }
+        sleep(Duration::from_secs(1)).await; // the clone lives on while the action runs
+    })
+    .await
+    .expect("the caller does not panic");
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(3, Duration::from_millis(200))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_closes_every_clone() {
+    let start = Instant::now();
+    let (saves, action) = recorder(start);
+    let debouncer = Debouncer::spawn(Duration::from_secs(10), action).expect("valid");
+    let clone = debouncer.clone();
+    assert!(clone.call(9));
+    sleep(Duration::from_millis(50)).await;
+    debouncer
+        .shutdown()
+        .await
+        .expect("the action does not panic");
+    assert_eq!(
+        *saves.lock().expect("not poisoned"),
+        [(9, Duration::from_millis(50))],
+        "the clone's pending call ran at once"
+    );
+    assert!(!clone.call(10), "closed for the clone too");
+    sleep(Duration::from_secs(20)).await;
+    assert_eq!(saves.lock().expect("not poisoned").len(), 1);
+    let again = Instant::now();
+    clone.shutdown().await.expect("the action does not panic");
+    assert_eq!(again.elapsed(), Duration::ZERO, "already stopped");
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_reports_a_panicking_action_once() {
     let _quiet = testing::QuietPanics::new();
     let debouncer = Debouncer::spawn(Duration::from_millis(10), |_: u32| async {
         panic!("the save has a bug")
     })
     .expect("valid");
-    debouncer.call(1);
+    let clone = debouncer.clone();
+    assert!(debouncer.call(1));
     sleep(Duration::from_millis(20)).await;
+    assert!(!debouncer.call(2), "the task stopped at the panic");
     let Err(TaskFailed::Panicked { index: 0, payload }) = debouncer.shutdown().await else {
         panic!("the panic is reported");
     };
     assert_eq!(payload.message(), Some("the save has a bug"));
+    assert!(clone.shutdown().await.is_ok(), "reported once");
 }
 
 #[tokio::test(start_paused = true)]

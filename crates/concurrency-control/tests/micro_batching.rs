@@ -170,7 +170,7 @@ async fn shutdown_flushes_a_partial_batch_at_once() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn dropping_the_batcher_aborts_its_running_batches() {
+async fn dropping_every_clone_aborts_the_flusher_and_its_running_batches() {
     let alive = Arc::new(());
     let token = Arc::clone(&alive);
     let batcher = MicroBatcher::<u32, u32, String>::spawn(config(1, 10), move |keys| {
@@ -185,9 +185,59 @@ async fn dropping_the_batcher_aborts_its_running_batches() {
     let gave_up = tokio::time::timeout(Duration::from_millis(5), batcher.call(1)).await;
     assert!(gave_up.is_err());
     assert_eq!(Arc::strong_count(&alive), 3, "the batch is running");
+    let clone = batcher.clone();
     drop(batcher);
     tokio::task::yield_now().await;
+    assert_eq!(Arc::strong_count(&alive), 3, "a clone keeps the flusher");
+    drop(clone);
+    tokio::task::yield_now().await;
     assert_eq!(Arc::strong_count(&alive), 1, "flusher and batch are gone");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_clone_called_from_another_task_works_after_the_original_is_dropped() {
+    let (batcher, calls) = batcher(config(10, 50), Duration::from_millis(100));
+    let clone = batcher.clone();
+    drop(batcher);
+    let start = Instant::now();
+    let answer = tokio::spawn(async move { clone.call(7).await })
+        .await
+        .expect("the caller does not panic");
+    assert_eq!(answer, Ok(70));
+    assert_eq!(start.elapsed(), Duration::from_millis(150));
+    assert_eq!(
+        *calls.lock().expect("not poisoned"),
+        [(vec![7], Duration::from_millis(50))]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_closes_every_clone_and_waits_for_the_queued_calls() {
+    let (batcher, calls) = batcher(config(10, 60_000), Duration::from_millis(10));
+    let clone = batcher.clone();
+    let queued = tokio::spawn({
+        let clone = clone.clone();
+        async move { clone.call(1).await }
+    });
+    sleep(Duration::from_millis(5)).await; // the call is queued, its batch open for 60 s
+    let start = Instant::now();
+    // Two clones shut down at once: each waits for the flush.
+    tokio::join!(batcher.shutdown(), clone.clone().shutdown());
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_millis(10),
+        "flushed now, not after 60 s"
+    );
+    assert_eq!(queued.await.expect("the caller does not panic"), Ok(10));
+    assert_eq!(
+        clone.call(2).await,
+        Err(BatchError::Closed),
+        "closed for the clone too"
+    );
+    assert_eq!(
+        *calls.lock().expect("not poisoned"),
+        [(vec![1], Duration::from_millis(5))]
+    );
 }
 
 /// A batch call that answers every key with itself.
