@@ -298,8 +298,9 @@ impl Shutdown {
     ///
     /// `job` receives the app's token: a request ignores it and finishes (or is aborted at the
     /// deadline); a long-lived connection (a WebSocket, an SSE stream) selects on
-    /// `token.cancelled()`, tells its client to go away and returns. A job that panics is
-    /// counted in the report as panicked; the panic goes no further.
+    /// `token.cancelled()`, tells its client to go away and returns. A job that panics (or
+    /// whose closure panics when called) is counted in the report as panicked; the panic goes
+    /// no further.
     ///
     /// # Errors
     /// [`Closed`] once [`close`](Shutdown::close) has been called.
@@ -316,7 +317,14 @@ impl Shutdown {
             return Err(Closed);
         }
         let index = self.inner.next_index.fetch_add(1, Ordering::Relaxed);
-        let work = job(self.token());
+        // A closure that panics before it returns a future is the job's panic too: it is
+        // caught here and raised again inside the job, where it is counted.
+        let work = match std::panic::catch_unwind(AssertUnwindSafe(|| job(self.token()))) {
+            Ok(work) => futures::future::Either::Left(work),
+            Err(payload) => {
+                futures::future::Either::Right(async move { std::panic::resume_unwind(payload) })
+            }
+        };
         let inner = Arc::clone(&self.inner);
         self.inner.tracker.spawn(async move {
             let ended = tokio::select! {

@@ -517,6 +517,37 @@ async fn s14_backoff_is_exact_gives_up_after_n_in_t_and_resets_after_health() {
     };
     assert_eq!(restarts, 3);
     assert_eq!(last.to_string(), "error: run 6 crashed");
+
+    // The window T to the millisecond: restarts at +0.1, +0.3, +0.7 s (no jitter); run 4 fails
+    // at +0.7 s + `lasts`. At +10.1 s the first restart is exactly 10 s old and no longer
+    // counts, so run 5 is started; 1 ms earlier it still counts and the supervisor gives up.
+    let window_edge = |lasts: Duration| async move {
+        let config = SupervisorConfig {
+            jitter_percent: 0,
+            max_restarts: 3,
+            window: Duration::from_secs(10),
+            healthy_after: Duration::from_secs(3600),
+            ..SupervisorConfig::default()
+        };
+        let mut run = 0;
+        let supervised = Supervised::spawn(config, move || {
+            run += 1;
+            async move {
+                match run {
+                    4 => sleep(lasts).await,
+                    5 => return Ok(()),
+                    _ => {}
+                }
+                Err::<(), String>(format!("run {run} crashed"))
+            }
+        })
+        .unwrap();
+        supervised.join().await
+    };
+    let exit = window_edge(ms(9400)).await;
+    assert!(matches!(exit, Exit::Completed { runs: 5 }), "{exit:?}");
+    let exit = window_edge(ms(9399)).await;
+    assert!(matches!(exit, Exit::GaveUp { restarts: 3, .. }), "{exit:?}");
 }
 
 /// 15. The health aggregate: a per-check timeout (a timed-out check fails with its elapsed

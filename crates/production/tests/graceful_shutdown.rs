@@ -86,6 +86,18 @@ async fn a_panicking_job_is_counted_and_goes_no_further() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_job_closure_that_panics_when_called_is_counted_too() {
+    let _quiet = testing::QuietPanics::new();
+    let shutdown = Shutdown::new(ms(1000), Probes::new()).unwrap();
+    // The closure panics before it returns a future: still the job's panic, not the caller's.
+    let index = shutdown.spawn(|_| -> std::future::Ready<()> { panic!("bad setup") });
+    assert_eq!(index, Ok(0));
+    assert_eq!(shutdown.spawn(|_| sleep(ms(10))), Ok(1));
+    let report = shutdown.shutdown().await;
+    assert_eq!((report.completed, report.panicked), (1, 1));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_second_signal_forces_the_exit_at_that_instant() {
     let shutdown = Shutdown::new(ms(5000), Probes::new()).unwrap();
     shutdown.spawn(|_| sleep(ms(10_000))).unwrap();

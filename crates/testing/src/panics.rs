@@ -47,6 +47,11 @@ impl Default for QuietPanics {
 
 impl Drop for QuietPanics {
     fn drop(&mut self) {
+        // `set_hook` panics when called during a panic: a test failing while it holds the guard
+        // must report its failure, not abort the process, so the hook is left as it is then.
+        if std::thread::panicking() {
+            return;
+        }
         if let Some(previous) = self.previous.take() {
             panic::set_hook(previous);
         }
