@@ -8,7 +8,7 @@
 //! Expected output: the golden transcript `probes.txt` beside this file.
 
 use production::Signal;
-use production::conformance::{self, FakeStep, ReferenceConfig, Script};
+use production::conformance::{self, ReferenceConfig, Script};
 use testing::{Transcript, ms};
 
 fn main() -> anyhow::Result<()> {
@@ -17,14 +17,7 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
-    let config = ReferenceConfig {
-        steps: vec![
-            FakeStep::new("db pool", ms(100)),
-            FakeStep::new("cache client", ms(100)),
-            FakeStep::new("http client", ms(100)),
-        ],
-        ..ReferenceConfig::default()
-    };
+    let config = ReferenceConfig::slow_startup();
     let script = Script::new()
         .probe(ms(150))
         .probe(ms(350))

@@ -545,6 +545,22 @@ impl Default for ReferenceConfig {
     }
 }
 
+impl ReferenceConfig {
+    /// The [`Default`] with each of the three steps taking 100 ms to start, so startup takes
+    /// 0.3 s: long enough to probe or signal in the middle of it.
+    pub fn slow_startup() -> ReferenceConfig {
+        let ms = Duration::from_millis;
+        ReferenceConfig {
+            steps: vec![
+                FakeStep::new("db pool", ms(100)),
+                FakeStep::new("cache client", ms(100)),
+                FakeStep::new("http client", ms(100)),
+            ],
+            ..ReferenceConfig::default()
+        }
+    }
+}
+
 /// The step failed on purpose (the [`FakeStep`] said so).
 #[derive(Debug, thiserror::Error)]
 #[error("{0} refused (scripted)")]

@@ -221,9 +221,12 @@ impl fmt::Display for ShutdownReport {
 /// A service's shutdown switch and the jobs it waits for; see the [module docs](self).
 ///
 /// Cheap to clone: clones share the token, the tracker and the counts, so the listener, every
-/// connection and `main` hold the same switch. Dropping every clone does not stop the jobs
-/// (they are tokio tasks); `shutdown` is how they are stopped.
+/// connection and `main` hold the same switch. Dropping the last clone aborts every job still
+/// running (each is dropped at its next `.await`), so nothing is detached; nothing reports
+/// them then, so `shutdown` is how a service stops. (A job that holds a clone itself keeps the
+/// switch, and so every job, alive.)
 #[derive(Debug, Clone)]
+#[must_use = "dropping the last handle aborts its jobs: call shutdown"]
 pub struct Shutdown {
     inner: Arc<Inner>,
 }
@@ -234,12 +237,30 @@ struct Inner {
     probes: Probes,
     // Cancelled by `close`: the listener stops accepting, long-lived connections go away.
     token: CancellationToken,
-    // Cancelled at the drain deadline or a forced exit: every job still running is dropped.
-    abort: CancellationToken,
     tracker: TaskTracker,
+    // Locked by `spawn` from its "closed?" check until the job is tracked, and by `close` while
+    // it cancels the token: a job is either refused or tracked before the drain waits for the
+    // tracker. Never held while user code runs or across an `.await`.
+    gate: Mutex<()>,
     next_index: AtomicUsize,
+    // What the jobs hold: not the `Inner`, so dropping the last handle drops it.
+    jobs: Arc<Jobs>,
+}
+
+#[derive(Debug)]
+struct Jobs {
+    // Cancelled at the drain deadline, at a forced exit, or when the last handle is dropped:
+    // every job still running is dropped.
+    abort: CancellationToken,
     // A std mutex: locked for a push or a count, never across an `.await`.
     counts: Mutex<Counts>,
+}
+
+impl Drop for Inner {
+    // The last handle is gone: no one can drain the jobs any more, so they are aborted.
+    fn drop(&mut self) {
+        self.jobs.abort.cancel();
+    }
 }
 
 #[derive(Debug, Default)]
@@ -269,10 +290,13 @@ impl Shutdown {
                 drain_deadline,
                 probes,
                 token: CancellationToken::new(),
-                abort: CancellationToken::new(),
                 tracker: TaskTracker::new(),
+                gate: Mutex::new(()),
                 next_index: AtomicUsize::new(0),
-                counts: Mutex::new(Counts::default()),
+                jobs: Arc::new(Jobs {
+                    abort: CancellationToken::new(),
+                    counts: Mutex::new(Counts::default()),
+                }),
             }),
         })
     }
@@ -313,10 +337,21 @@ impl Shutdown {
         F: FnOnce(CancellationToken) -> Fut,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        if self.is_closed() {
-            return Err(Closed);
-        }
-        let index = self.inner.next_index.fetch_add(1, Ordering::Relaxed);
+        // Checked and tracked under the gate `close` takes: once `close` has returned, every
+        // `spawn` is refused, and a job accepted before it is tracked before the drain waits.
+        let (index, tracked) = {
+            let _gate = self
+                .inner
+                .gate
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if self.is_closed() {
+                return Err(Closed);
+            }
+            let index = self.inner.next_index.fetch_add(1, Ordering::Relaxed);
+            // Counts as a running job for `tracker.wait` until the job has recorded its end.
+            (index, self.inner.tracker.token())
+        };
         // A closure that panics before it returns a future is the job's panic too: it is
         // caught here and raised again inside the job, where it is counted.
         let work = match std::panic::catch_unwind(AssertUnwindSafe(|| job(self.token()))) {
@@ -325,24 +360,27 @@ impl Shutdown {
                 futures::future::Either::Right(async move { std::panic::resume_unwind(payload) })
             }
         };
-        let inner = Arc::clone(&self.inner);
-        self.inner.tracker.spawn(async move {
+        let jobs = Arc::clone(&self.inner.jobs);
+        tokio::spawn(async move {
+            let _tracked = tracked;
             let ended = tokio::select! {
                 // The abort token is checked first, so a job aborted at the deadline is
                 // counted as aborted even if it could also finish in the same poll.
                 biased;
-                () = inner.abort.cancelled() => Ended::Aborted,
+                () = jobs.abort.cancelled() => Ended::Aborted,
                 outcome = AssertUnwindSafe(work).catch_unwind() => match outcome {
                     Ok(()) => Ended::Completed,
                     Err(_payload) => Ended::Panicked,
                 },
             };
-            let mut counts = inner.counts.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut counts = jobs.counts.lock().unwrap_or_else(PoisonError::into_inner);
             match ended {
                 Ended::Completed => counts.completed += 1,
                 Ended::Aborted => counts.aborted.push(index),
                 Ended::Panicked => counts.panicked += 1,
             }
+            // `counts` is released, then `_tracked`: the end is recorded before the drain can
+            // see the job gone.
         });
         Ok(index)
     }
@@ -356,6 +394,12 @@ impl Shutdown {
         // Readiness goes first: a load balancer polling readiness must see "not ready" while
         // the listener is still answering, not after connections start being refused.
         self.inner.probes.begin_draining();
+        // Under the gate: a `spawn` that found the switch open has tracked its job by now.
+        let _gate = self
+            .inner
+            .gate
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         if self.inner.token.is_cancelled() {
             return false;
         }
@@ -369,8 +413,9 @@ impl Shutdown {
     /// The deadline is counted from this call. The probes end in `Stopped`.
     ///
     /// # Cancel safety
-    /// Dropping the future leaves the service closed and its jobs running; a later
-    /// `shutdown` on a clone still drains and reports them.
+    /// Dropping the future leaves the service closed and its jobs running while a clone of
+    /// the switch is left; a later `shutdown` on that clone still drains and reports them.
+    /// (With no clone left, dropping the future drops the last handle: the jobs are aborted.)
     pub async fn shutdown(self) -> ShutdownReport {
         self.shutdown_or_force(std::future::pending::<()>()).await
     }
@@ -401,10 +446,14 @@ impl Shutdown {
         };
         // Stragglers (and, when forced, everything) are dropped at their next `.await`: each
         // job's select sees the abort token first. Waiting again only lets them record it.
-        inner.abort.cancel();
+        inner.jobs.abort.cancel();
         inner.tracker.wait().await;
         inner.probes.mark_stopped();
-        let mut counts = inner.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut counts = inner
+            .jobs
+            .counts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         counts.aborted.sort_unstable();
         let report = ShutdownReport {
             completed: counts.completed,

@@ -9,7 +9,7 @@ mod common;
 use std::time::{Duration, Instant as WallClock};
 
 use common::child::{self, Child};
-use production::conformance::{self, Event, FakeStep, FakeWorker, ReferenceConfig, Script};
+use production::conformance::{self, Event, FakeWorker, ReferenceConfig, Script};
 use production::{
     Backoff, Exit, Health, HealthChecks, Lifespan, PanicPolicy, PeriodicConfig, PeriodicTask,
     Phase, Probes, Shutdown, Signal, StepError, Supervised, SupervisorConfig,
@@ -585,14 +585,7 @@ async fn s15_health_aggregate_timeout_degraded_and_verbose_report() {
 /// 16. The startup probe fails until the lifespan is done, then liveness and readiness pass.
 #[tokio::test(start_paused = true)]
 async fn s16_startup_fails_until_the_lifespan_is_done_then_all_pass() {
-    let config = ReferenceConfig {
-        steps: vec![
-            FakeStep::new("db pool", ms(100)),
-            FakeStep::new("cache client", ms(100)),
-            FakeStep::new("http client", ms(100)),
-        ],
-        ..ReferenceConfig::default()
-    };
+    let config = ReferenceConfig::slow_startup();
     let script = Script::new()
         .probe(ms(0))
         .probe(ms(299))

@@ -1,12 +1,14 @@
 //! Graceful shutdown on the paused clock: readiness first, jobs under the deadline finish,
 //! stragglers aborted and counted, a second signal forces the exit, bad input refused.
 
+use std::sync::mpsc;
 use std::time::Duration;
 
 use basics::ConfigError;
 use futures::StreamExt as _;
 use production::{Closed, Phase, Probes, Shutdown, Signal, scripted_signals, serve_until_stopped};
 use testing::ms;
+use tokio::sync::oneshot;
 use tokio::time::{Instant, sleep};
 
 #[test]
@@ -159,4 +161,108 @@ async fn scripted_signals_arrive_at_their_instants_then_stay_pending() {
 fn signals_have_names_and_shell_exit_codes() {
     assert_eq!(Signal::Interrupt.to_string(), "SIGINT");
     assert_eq!(Signal::Terminate.exit_code(), 143);
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_every_handle_aborts_the_jobs_at_once() {
+    let shutdown = Shutdown::new(ms(1000), Probes::new()).unwrap();
+    let clone = shutdown.clone();
+    // The job holds `alive` (a drop guard): the receiver hears of it when the job is dropped.
+    let (alive, dropped) = oneshot::channel::<()>();
+    let (finished_tx, mut finished) = oneshot::channel::<()>();
+    shutdown
+        .spawn(move |_| async move {
+            let _alive = alive;
+            sleep(ms(10_000)).await;
+            let _ = finished_tx.send(());
+        })
+        .unwrap();
+    let start = Instant::now();
+    drop(shutdown);
+    sleep(ms(100)).await;
+    assert!(!clone.is_closed(), "one handle is left: nothing stops");
+    drop(clone);
+    assert!(dropped.await.is_err(), "the job was dropped, not finished");
+    assert_eq!(
+        start.elapsed(),
+        ms(100),
+        "aborted when the last handle went"
+    );
+    assert!(finished.try_recv().is_err());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_spawn_that_passed_the_check_before_close_is_tracked_by_the_drain() {
+    // `spawn` on another thread is held inside the job's closure (after the "closed?" check,
+    // before the job runs) while this thread closes and drains.
+    let shutdown = Shutdown::new(ms(1000), Probes::new()).unwrap();
+    let (inside_tx, inside) = mpsc::channel::<()>();
+    let (go, go_rx) = mpsc::channel::<()>();
+    let (spawned_tx, spawned) = mpsc::channel();
+    let runtime = tokio::runtime::Handle::current();
+    let spawner = shutdown.clone();
+    let thread = std::thread::spawn(move || {
+        let _entered = runtime.enter();
+        let index = spawner.spawn(move |_| {
+            inside_tx.send(()).unwrap();
+            go_rx.recv().unwrap();
+            std::future::ready(())
+        });
+        spawned_tx.send(index).unwrap();
+    });
+    inside.recv().unwrap();
+    let start = Instant::now();
+    let drain = tokio::spawn(shutdown.clone().shutdown());
+    sleep(ms(500)).await;
+    assert!(shutdown.is_closed());
+    assert_eq!(
+        shutdown.spawn(|_| async {}),
+        Err(Closed),
+        "refused after close"
+    );
+    assert!(
+        !drain.is_finished(),
+        "the drain waits for the job being spawned"
+    );
+    go.send(()).unwrap();
+    // Blocking this runtime's thread keeps the paused clock still until `spawn` returns.
+    assert_eq!(spawned.recv().unwrap(), Ok(0));
+    let report = drain.await.unwrap();
+    assert_eq!((report.completed, report.aborted.len()), (1, 0));
+    assert_eq!(start.elapsed(), ms(500));
+    thread.join().unwrap();
+}
+
+/// Many spawns race a shutdown on a multi-thread runtime: every `Ok` is in the report and
+/// every `spawn` after `close` is refused. Bounded: 20 rounds of at most 4 x 2000 spawns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_many_threads_every_accepted_job_is_counted_by_the_drain() {
+    for _round in 0..20 {
+        // No timer runs out: the jobs only yield, so the drain ends when they do.
+        let shutdown = Shutdown::new(Duration::from_secs(3600), Probes::new()).unwrap();
+        let spawners: Vec<_> = (0..4)
+            .map(|_| {
+                let shutdown = shutdown.clone();
+                tokio::spawn(async move {
+                    let mut accepted = 0;
+                    for _ in 0..2000 {
+                        match shutdown.spawn(|_| tokio::task::yield_now()) {
+                            Ok(_index) => accepted += 1,
+                            Err(Closed) => break,
+                        }
+                    }
+                    accepted
+                })
+            })
+            .collect();
+        tokio::task::yield_now().await;
+        let report = shutdown.clone().shutdown().await;
+        assert_eq!(shutdown.spawn(|_| async {}), Err(Closed));
+        let mut accepted = 0;
+        for spawner in spawners {
+            accepted += spawner.await.unwrap();
+        }
+        assert_eq!(report.completed + report.aborted.len(), accepted);
+        assert_eq!(report.panicked, 0);
+    }
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use basics::ConfigError;
-use production::conformance::{self, Event, FakeStep, ReferenceConfig, Script};
+use production::conformance::{self, Event, ReferenceConfig, Script};
 use production::{Lifespan, Signal, StepError};
 use testing::ms;
 use tokio::time::{Instant, sleep};
@@ -183,14 +183,7 @@ async fn a_panicking_start_or_teardown_is_a_step_error() {
 
 #[tokio::test(start_paused = true)]
 async fn a_signal_during_startup_tears_down_what_started_and_never_serves() {
-    let config = ReferenceConfig {
-        steps: vec![
-            FakeStep::new("db pool", ms(100)),
-            FakeStep::new("cache client", ms(100)),
-            FakeStep::new("http client", ms(100)),
-        ],
-        ..ReferenceConfig::default()
-    };
+    let config = ReferenceConfig::slow_startup();
     let script = Script::new()
         .signal(ms(150), Signal::Terminate)
         .probe(ms(200));
