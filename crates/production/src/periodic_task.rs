@@ -130,6 +130,9 @@ impl<E> fmt::Display for PeriodicReport<E> {
 #[must_use = "dropping the handle stops the task"]
 pub struct PeriodicTask<E> {
     token: CancellationToken,
+    // Which `close` call stopped the loop: the token alone cannot say, since checking it and
+    // cancelling it are two steps that two threads could interleave.
+    closed: std::sync::atomic::AtomicBool,
     task: AbortOnDropHandle<PeriodicReport<E>>,
 }
 
@@ -224,6 +227,7 @@ impl<E: Send + 'static> PeriodicTask<E> {
             report
         });
         Ok(PeriodicTask {
+            closed: std::sync::atomic::AtomicBool::new(false),
             token,
             task: AbortOnDropHandle::new(task),
         })
@@ -233,11 +237,11 @@ impl<E: Send + 'static> PeriodicTask<E> {
     /// Stops scheduling runs (and drops the run in progress) without waiting. Returns whether
     /// this call stopped it.
     pub fn close(&self) -> bool {
-        if self.token.is_cancelled() {
-            return false;
-        }
+        // Stopped already by the caller's `stop` token: this call stops nothing.
+        let stopped_already = self.token.is_cancelled();
+        let first = !self.closed.swap(true, std::sync::atomic::Ordering::AcqRel);
         self.token.cancel();
-        true
+        first && !stopped_already
     }
 
     /// Stops the loop and returns its report.

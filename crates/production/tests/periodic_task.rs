@@ -168,3 +168,35 @@ async fn close_stops_only_this_task_and_returns_whether_it_stopped_it() {
         "closing a task does not cancel its parent token"
     );
 }
+
+#[test]
+fn close_from_many_threads_at_once_says_true_exactly_once() {
+    // Checking the token and cancelling it are two steps; two threads closing at once must not
+    // both hear "this call stopped it".
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_time()
+        .build()
+        .unwrap();
+    for _ in 0..50 {
+        let stop = CancellationToken::new();
+        let task = runtime.block_on(async {
+            PeriodicTask::spawn(config(MissedTickBehavior::Skip, None), &stop, |_| async {
+                Ok::<(), String>(())
+            })
+            .unwrap()
+        });
+        let task = Arc::new(task);
+        let closers: Vec<_> = (0..4)
+            .map(|_| {
+                let task = Arc::clone(&task);
+                std::thread::spawn(move || task.close())
+            })
+            .collect();
+        let stopped: usize = closers
+            .into_iter()
+            .map(|closer| usize::from(closer.join().unwrap()))
+            .sum();
+        assert_eq!(stopped, 1);
+    }
+}
