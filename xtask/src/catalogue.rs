@@ -76,8 +76,21 @@ pub(crate) struct SupportCrate {
     pub(crate) summary: &'static str,
 }
 
+/// An asyncio idiom with no pattern of its own, and where its tokio counterpart is shown.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Idiom {
+    /// The asyncio spelling.
+    pub(crate) python: &'static str,
+    /// The tokio counterpart.
+    pub(crate) rust: &'static str,
+    /// The docs page (a [`Topic::name`]) and the `## TITLE` of the section that shows it.
+    pub(crate) section: (&'static str, &'static str),
+}
+
 /// The topics in reading order.
 pub(crate) const TOPICS: &[Topic] = &[
+    Topic { name: "primer", title: "Primer",
+        summary: "tokio for asyncio developers: futures and tasks, polling and wakers, `Send + 'static`, pinning, `select!` and cancellation by drop, runtimes and flavors, the 1 ms timer grid, who owns a task" },
     Topic { name: "basics", title: "Basics",
         summary: "entry points, sequential await, gather, spawn, task groups, background registries, races, as-completed, async resources, blocking work, sync code calling async, a decision guide" },
     Topic { name: "concurrency-control", title: "Concurrency control",
@@ -90,8 +103,13 @@ pub(crate) const TOPICS: &[Topic] = &[
         summary: "bounded queues, completion, joinable queue, many consumers, worker pools, pipelines, pub/sub, actors, sync-to-async bridges" },
     Topic { name: "production", title: "Production",
         summary: "graceful shutdown, lifespan, health checks, probes, periodic tasks, supervision, observability" },
+    Topic { name: "pitfalls", title: "Pitfalls",
+        summary: "the common async mistakes, each wrong and right, with its symptom and what catches it (compiler, clippy, `cargo xtask lint-async`, a test)" },
     Topic { name: "testing", title: "Testing async code",
         summary: "async tests and flavors, virtual time, asserting overlap, mocks, fixtures, cancellation tests, polling by hand, properties, hanging tests, network simulation; a stall monitor and a cancel-at-every-await harness" },
+    // Its crate is the top-level `examples/` package (workspace::topic_folder), not crates/.
+    Topic { name: "real-world", title: "Real-world applications",
+        summary: "a scraper, a database app, a WebSocket chat, an HTTP service and a file processor on real sockets, SQLite and files, each self-starting, with the heavy dependencies kept out of the core crates" },
 ];
 
 /// Crates that hold no topic, after the topics in the README's crate table.
@@ -131,6 +149,39 @@ impl Pattern {
 
 // Columns of `full` / `docs_only`: topic, name, title, asyncio idiom, scenario, tokio rendering.
 pub(crate) const PATTERNS: &[Pattern] = &[
+    // primer
+    full("primer", "futures_and_tasks", "Coroutines are futures, Tasks are spawned tasks",
+        "a coroutine object; `asyncio.create_task`",
+        "a future awaited 200 ms after it is built starts only then; a spawned one runs at once",
+        "a future is lazy until `.await`; only `tokio::spawn` makes a task"),
+    full("primer", "polling", "Polling and wakers",
+        "the event loop resumes a coroutine when its future resolves",
+        "a hand-written future: polled, `Pending`, woken 0.5 s later, polled, `Ready`",
+        "`Future::poll`, `Context::waker`, `Waker::wake`"),
+    full("primer", "send_static", "Send and 'static",
+        "(one thread, a garbage collector)",
+        "the two compiler errors of a first `tokio::spawn`, and three fixes run",
+        "`async move` / `Arc`, no `!Send` value across an `.await`, `join!` / `LocalSet`"),
+    full("primer", "pinning", "Pinning for select! and streams",
+        "(nothing to pin)",
+        "a pinned deadline fires among ticks; one recreated each turn never does",
+        "`tokio::pin!`, `Box::pin`, `&mut fut` in `select!`"),
+    full("primer", "select_cancellation", "select! and cancellation by drop",
+        "`task.cancel()`, `CancelledError`, `asyncio.timeout`",
+        "a download loses a race to a timeout and is dropped where it waits; detach vs abort",
+        "`select!` drops the loser; `Drop` runs; `JoinHandle::abort`"),
+    full("primer", "runtimes", "Runtimes and flavors",
+        "`asyncio.run`, the event loop, `await asyncio.sleep(0)`",
+        "two tasks interleave only where they yield; each flavor reports itself",
+        "`current_thread` / `multi_thread` runtimes, `yield_now`"),
+    full("primer", "timer_grid", "The 1 ms timer grid",
+        "`asyncio.sleep` in a loop",
+        "10 sleeps of 1.5 ms take 20 ms; sleeps drift, an interval keeps its schedule",
+        "tokio's millisecond timer wheel, `interval`"),
+    full("primer", "task_references", "Keeping a reference to your task",
+        "keep a strong reference to every task",
+        "a task with a dropped handle finishes; a dropped `JoinSet` aborts; shutdown drops",
+        "the runtime owns tasks; `JoinSet` / `TaskTracker` own them for you"),
     // basics
     full("basics", "hello", "Hello: the entry point",
         "`asyncio.run(main())`",
@@ -157,7 +208,7 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "3 named background jobs; on exit two stop when asked, one is aborted after 1 s",
         "`JoinSet` / `TaskTracker` + `CancellationToken`"),
     full("basics", "race", "First success race",
-        "`asyncio.wait(return_when=FIRST_COMPLETED)`",
+        "`asyncio.wait(return_when=FIRST_COMPLETED)` in a loop until one succeeds",
         "three mirrors: a fast failure, then the first success wins and the rest are cancelled",
         "`select!`, `select_ok`, `JoinSet` + `abort_all`").star(3),
     full("basics", "as_completed", "As completed",
@@ -222,7 +273,7 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "3 routine reports queued, then urgent jobs jump the queue",
         "`BinaryHeap` + `Notify`, `biased` `select!`"),
     full("concurrency-control", "debounce", "Debounce and throttle",
-        "cancel the previous `call_later`",
+        "`create_task` a delayed call, `cancel()` it on the next event",
         "a burst of edits saved once, after a quiet period",
         "one owned task: `select!` between the quiet-period `sleep` and a `Notify` poke, the action awaited"
     ).star(7),
@@ -281,7 +332,7 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "a hand-rolled loop; backon on tokio's sleeper"),
     full("errors-timeouts", "circuit_breaker", "Circuit breaker",
         "closed / open / half-open",
-        "5 failures open it for 30 s, then one probe closes it",
+        "5 failures open it for 3 s, then one probe closes it",
         "a state machine on `tokio::time::Instant`").star(10),
     full("errors-timeouts", "fallback", "Fallback chain",
         "try primary, then cache, then default",
@@ -363,9 +414,9 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "3 clients count page hits through one actor",
         "mpsc of commands + oneshot replies"),
     full("producer-consumer", "sync_bridge", "Sync to async bridge",
-        "a thread-safe queue",
+        "`run_coroutine_threadsafe(queue.put(x), loop)` from a thread (`asyncio.Queue` is not thread-safe)",
         "a std thread feeds async consumers",
-        "`blocking_send` / `blocking_recv`"),
+        "async-channel's `send_blocking` / `recv_blocking` (tokio `mpsc`: `blocking_send` / `blocking_recv`)"),
     // production
     full("production", "graceful_shutdown", "Graceful shutdown",
         "signal handlers set an `Event`; cancel tasks, wait with a timeout",
@@ -395,6 +446,55 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "logging / tracing around tasks",
         "spans per task and request",
         "`tracing` spans, tokio-console, tokio-metrics"),
+    // pitfalls
+    full("pitfalls", "forgotten_await", "Forgotten .await",
+        "`RuntimeWarning: coroutine was never awaited`",
+        "a save never awaited saves nothing; a spawned save whose handle is dropped runs on unobserved",
+        "futures are lazy; `unused_must_use`, `let_underscore_future`; keep the `JoinHandle`"),
+    full("pitfalls", "blocking_the_runtime", "Blocking the runtime",
+        "`time.sleep` in a coroutine",
+        "a handler blocks 100 ms: the quick request waits, the stall monitor reports it; then `spawn_blocking`",
+        "`spawn_blocking`, `tokio::fs`, `block_in_place`; `disallowed_methods`, `cargo xtask lint-async`"),
+    full("pitfalls", "guard_across_await", "A std guard across .await",
+        "`threading.Lock` held across `await`",
+        "two increments under `join!` deadlock with the guard across `.await`, finish without",
+        "drop the guard before `.await`, or `tokio::sync::Mutex`; `await_holding_lock`, `Send`"),
+    full("pitfalls", "cancellation_ignored", "Cancellation ignored",
+        "cleanup not in `finally`",
+        "queries cancelled by a timeout leak their connections, then none leaks with a Drop guard",
+        "cleanup in `Drop`, which runs on cancellation"),
+    full("pitfalls", "unbounded_fan_out", "Unbounded fan-out",
+        "`gather(*[f(x) for x in items])`",
+        "10 000 jobs all in flight at once, then at most 100",
+        "a `JoinSet` kept at a limit; a witness of the peak in flight"),
+    full("pitfalls", "client_per_request", "A new client per request",
+        "`async with aiohttp.ClientSession()` per request",
+        "20 requests to a loopback server: 20 connections, then 1",
+        "build the client once and reuse it"),
+    full("pitfalls", "nested_runtime", "Nested runtime",
+        "`asyncio.run` inside a running loop",
+        "a sync helper with its own runtime panics from async code; three fixes",
+        "`.await`; `spawn_blocking` + `Handle::block_on`; `block_in_place`"),
+    full("pitfalls", "no_reactor", "No reactor",
+        "`get_running_loop()` with no loop",
+        "`tokio::spawn` outside a runtime, a timer and a socket without drivers: tokio's panics",
+        "`enable_all`, `Handle::enter`, `Handle::spawn`"),
+    full("pitfalls", "race_across_await", "Race across .await",
+        "check-then-act across `await`",
+        "two withdrawals of 60 from 100 both pass the check; then one is refused",
+        "check and act with no `.await` between, or a `tokio::sync::Mutex` across both"),
+    full("pitfalls", "lagged_is_fatal", "Lagged treated as fatal",
+        "(a slow WebSocket client dropped)",
+        "a slow subscriber leaves at its first `Lagged`; then counts it and reads to the end",
+        "match `RecvError::Lagged(n)` and go on; only `Closed` ends the loop"),
+    full("pitfalls", "interval_burst", "Interval burst after a stall",
+        "`while True: await asyncio.sleep(p)` (drifts, never bursts)",
+        "a 100 ms interval after a 350 ms job: three ticks at once, then `Delay`",
+        "`MissedTickBehavior::Delay` or `Skip`"),
+    full("pitfalls", "test_hangs", "Tests that hang",
+        "a test awaiting a reply that never comes",
+        "a service answers 2 of 3 requests: a wait with no limit, then a named budget",
+        "a timeout with a name around every wait; `testing::Budget`"),
     // testing
     full("testing", "async_test", "Async tests",
         "`@pytest.mark.asyncio`",
@@ -436,6 +536,80 @@ pub(crate) const PATTERNS: &[Pattern] = &[
         "(none in pytest-asyncio)",
         "a client with retries across a partition and a server restart, twice from one seed",
         "turmoil: partitions, crashes, restarts, reproducible from a seed"),
+    // real-world (the top-level examples/ package)
+    full("real-world", "scraper", "A web scraper",
+        "aiohttp `ClientSession` + `Semaphore` + `gather`",
+        "200 URLs to depth 2, 16 at once, one pooled client; a timeout, Retry-After, a POST, a reset",
+        "reqwest `Client` + `BoundedMap` + backon, against an axum site"),
+    full("real-world", "database", "A database app",
+        "aiosqlite / SQLAlchemy async sessions",
+        "a read pool of 4, 50 transfers with BEGIN IMMEDIATE, a rollback, `try_join!`, `:memory:`",
+        "sqlx `SqlitePool` with WAL, a writer pool of 1, `begin_with`"),
+    full("real-world", "chat", "A WebSocket chat",
+        "`websockets` server broadcasting in a loop",
+        "3 clients and a stalled one, malformed, oversized and flood, Close 1001 on shutdown",
+        "axum `ws` + `broadcast`, a task per connection, `Shutdown` jobs"),
+    full("real-world", "http_service", "An HTTP service",
+        "FastAPI / aiohttp.web with lifespan and health routes",
+        "408 past the timeout, shedding past 8, probes, 4xx for bad input, a drain on SIGTERM",
+        "axum + tower-http timeout + `LoadShedder`, `Probes`, `HealthChecks`, `Shutdown`"),
+    full("real-world", "file_processor", "A file processor",
+        "aiofiles + `gather` over a folder",
+        "500 files at most 8 open, fs hops vs one batch, write-then-rename, a 20 MB file streamed",
+        "`BoundedMap` + `tokio::fs`, `spawn_blocking`, `BufReader::lines`"),
+];
+
+/// Idioms a Python developer looks for that are not patterns of their own, in the concordance's
+/// last table. Columns: asyncio, tokio, (page, section title).
+pub(crate) const IDIOMS: &[Idiom] = &[
+    Idiom { python: "`await asyncio.sleep(0)`",
+        rust: "`tokio::task::yield_now().await`",
+        section: ("primer", "Runtimes and flavors") },
+    Idiom { python: "`asyncio.get_running_loop()`",
+        rust: "`tokio::runtime::Handle::current()`",
+        section: ("primer", "Runtimes and flavors") },
+    Idiom { python: "`task.cancel()`",
+        rust: "`JoinHandle::abort()` (a request, carried out at the task's next `.await`); dropping a future cancels it",
+        section: ("primer", "select! and cancellation by drop") },
+    Idiom { python: "`task.add_done_callback(cb)`",
+        rust: "no callbacks: await the `JoinHandle` (or `JoinSet::join_next`) in the task that cares",
+        section: ("primer", "Keeping a reference to your task") },
+    Idiom { python: "`asyncio.all_tasks()`",
+        rust: "none: own tasks in a `JoinSet` / `TaskTracker` (`len()`); `RuntimeMetrics::num_alive_tasks()` counts them",
+        section: ("primer", "Keeping a reference to your task") },
+    Idiom { python: "`asyncio.current_task()`",
+        rust: "`tokio::task::id()` / `try_id()` (an id, not a handle)",
+        section: ("primer", "Coroutines are futures, Tasks are spawned tasks") },
+    Idiom { python: "`asyncio.eager_task_factory`",
+        rust: "none: a spawned task first runs when a worker picks it up; await its first step before spawning if it must run now",
+        section: ("primer", "Coroutines are futures, Tasks are spawned tasks") },
+    Idiom { python: "`loop.call_later(delay, cb)`",
+        rust: "spawn `async move { sleep(delay).await; cb() }` and keep the handle to `abort()` it; `tokio_util::time::DelayQueue` for many",
+        section: ("primer", "The 1 ms timer grid") },
+    Idiom { python: "`loop.call_soon_threadsafe(cb)`, `run_coroutine_threadsafe(coro, loop)`",
+        rust: "`Handle::spawn(future)` from any thread (keep the `Handle`), or send on a channel the runtime's tasks read",
+        section: ("basics", "Sync code calling async") },
+    Idiom { python: "`loop.run_in_executor(None, f)`, `asyncio.to_thread(f)`",
+        rust: "`tokio::task::spawn_blocking(f)`; a pool built once for many calls",
+        section: ("basics", "Blocking work off the runtime") },
+    Idiom { python: "`contextvars.ContextVar`",
+        rust: "`tokio::task_local!` + `LocalKey::scope` (not inherited by spawned tasks: pass values, or `tracing` spans, explicitly)",
+        section: ("primer", "Coroutines are futures, Tasks are spawned tasks") },
+    Idiom { python: "`loop.add_signal_handler(SIGTERM, cb)`",
+        rust: "`tokio::signal::ctrl_c()`, `tokio::signal::unix::signal(SignalKind::terminate())`, awaited in a task",
+        section: ("production", "Graceful shutdown") },
+    Idiom { python: "`Queue.shutdown()` (3.13)",
+        rust: "drop every `Sender` (or `close()`): receivers drain what is queued, then get `None` / `Err`",
+        section: ("producer-consumer", "Completion") },
+    Idiom { python: "`Queue.task_done()` / `Queue.join()`",
+        rust: "a done-guard per item and a `join` that cannot hang",
+        section: ("producer-consumer", "Joinable queue") },
+    Idiom { python: "`Semaphore.locked()`",
+        rust: "`Semaphore::available_permits() == 0`; better, `try_acquire` (check and take in one step)",
+        section: ("concurrency-control", "Load shedding") },
+    Idiom { python: "`asyncio.timeout(...).reschedule(when)`",
+        rust: "`Sleep::reset(deadline)` on a pinned sleep, or `timeout_at` with the new deadline",
+        section: ("errors-timeouts", "Deadline scope") },
 ];
 
 /// The ★ defects, by number.
@@ -576,6 +750,20 @@ mod tests {
     }
 
     #[test]
+    fn every_idiom_points_at_a_section_of_the_catalogue() {
+        for idiom in IDIOMS {
+            let (page, title) = idiom.section;
+            assert!(topic(page).is_some(), "{}: no topic {page}", idiom.python);
+            assert!(
+                patterns_of(page).any(|p| p.title == title),
+                "{}: no section `{title}` in {page}",
+                idiom.python
+            );
+            assert!(!idiom.rust.contains('\n') && !idiom.python.contains('\n'));
+        }
+    }
+
+    #[test]
     fn production_is_in_the_catalogue() {
         let production = topic("production").expect("the production topic");
         assert_eq!(production.title, "Production");
@@ -593,5 +781,31 @@ mod tests {
             ]
         );
         assert_eq!(find("observability").map(|p| p.kind), Some(Kind::DocsOnly));
+    }
+
+    #[test]
+    fn pitfalls_follow_production_with_one_full_row_per_pitfall() {
+        let order: Vec<&str> = TOPICS.iter().map(|t| t.name).collect();
+        let production = order.iter().position(|t| *t == "production");
+        assert_eq!(production.map(|i| order[i + 1]), Some("pitfalls"));
+        let names: Vec<&str> = patterns_of("pitfalls").map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "forgotten_await",
+                "blocking_the_runtime",
+                "guard_across_await",
+                "cancellation_ignored",
+                "unbounded_fan_out",
+                "client_per_request",
+                "nested_runtime",
+                "no_reactor",
+                "race_across_await",
+                "lagged_is_fatal",
+                "interval_burst",
+                "test_hangs"
+            ]
+        );
+        assert!(patterns_of("pitfalls").all(|p| p.kind == Kind::Full));
     }
 }

@@ -1,7 +1,8 @@
 //! `cargo xtask check-all`: the one gate, run by CI (`.ci/run`) and named in the README.
 //!
-//! Runs fmt, clippy, tests, rustdoc, the docs and generated-file checks, every example against
-//! its golden transcript, and catalogue coverage, in that order. A failing step does not stop the
+//! Runs fmt, clippy, tests, rustdoc, the docs and generated-file checks, lint-async (no blocking
+//! call in async code but the pitfalls' marked wrong versions), every example against its golden
+//! transcript, and catalogue coverage, in that order. A failing step does not stop the
 //! run: the point is to see everything that is wrong at once. Every step, every example and every
 //! claimed pattern is one check; the last line printed is `N passed, M failed`.
 //!
@@ -14,7 +15,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::workspace::{self, Crate, Example, Result, Tally, UsageError};
-use crate::{coverage, docs, examples, readme};
+use crate::{book, coverage, docs, examples, lint_async, readme};
 
 /// The subcommand.
 ///
@@ -67,6 +68,20 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
         "generated files (cargo xtask readme --check)",
         || Ok(problems(&readme::check_tree(&root)?)),
     );
+    step(
+        &mut tally,
+        "blocking calls in async code (cargo xtask lint-async)",
+        || {
+            let report = lint_async::scan(&root, std::slice::from_ref(&root))?;
+            Ok(problems(&report.problems()))
+        },
+    );
+    step(&mut tally, "book links (cargo xtask book --check)", || {
+        let report = book::check_tree(&root)?;
+        let mut output = report.problems.join("\n");
+        output.push_str(&format!("\n{}", report.summary()));
+        Ok((report.problems.is_empty(), output))
+    });
     run_examples(&root, &mut tally);
     println!("==> coverage (cargo xtask coverage shows the whole grid)");
     if let Err(error) = coverage::check(&root, &mut tally, false) {

@@ -67,7 +67,10 @@ pub(crate) fn check(root: &Path, tally: &mut Tally, verbose: bool) -> Result<()>
     for topic in TOPICS {
         let name = topic.name;
         let Some(krate) = crates.iter().find(|c| c.dir == name) else {
-            println!("{name}: pending (no crates/{name}/Cargo.toml yet)");
+            println!(
+                "{name}: pending (no {}/Cargo.toml yet)",
+                workspace::topic_folder(name)
+            );
             continue;
         };
         let page = root.join("docs").join(format!("{name}.md"));
@@ -347,28 +350,28 @@ mod tests {
     #[test]
     fn topics_without_a_crate_are_pending_and_do_not_fail() {
         let root = std::env::temp_dir().join(format!("xtask-coverage-{}", std::process::id()));
-        let testing = root.join("crates/testing");
-        std::fs::create_dir_all(testing.join("src")).unwrap();
+        let helpers = root.join("crates/helpers");
+        std::fs::create_dir_all(helpers.join("src")).unwrap();
         std::fs::write(
-            testing.join("Cargo.toml"),
-            "[package]\nname = \"testing\"\n",
+            helpers.join("Cargo.toml"),
+            "[package]\nname = \"helpers\"\n",
         )
         .unwrap();
-        std::fs::write(testing.join("src/lib.rs"), "//! cites defect 5\n").unwrap();
+        std::fs::write(helpers.join("src/lib.rs"), "//! cites defect 5\n").unwrap();
         let mut tally = Tally::default();
         check(&root, &mut tally, false).unwrap();
         // Unique example names and defect references only: no topic's crate exists.
         assert_eq!((tally.passed, tally.failed), (2, 0));
 
-        std::fs::write(testing.join("src/lib.rs"), "//! cites defect 11\n").unwrap();
+        std::fs::write(helpers.join("src/lib.rs"), "//! cites defect 11\n").unwrap();
         let found = defect_references(&root).unwrap();
         assert_eq!(
             found.problems,
-            ["crates/testing/src/lib.rs:1: there is no defect 11"]
+            ["crates/helpers/src/lib.rs:1: there is no defect 11"]
         );
 
         // In a pattern's file, the defect must be that pattern's.
-        std::fs::write(testing.join("src/lib.rs"), "//! cites defect 5\n").unwrap();
+        std::fs::write(helpers.join("src/lib.rs"), "//! cites defect 5\n").unwrap();
         let basics = root.join("crates/basics");
         std::fs::create_dir_all(basics.join("tests")).unwrap();
         std::fs::write(basics.join("Cargo.toml"), "[package]\nname = \"basics\"\n").unwrap();

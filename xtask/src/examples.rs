@@ -32,12 +32,24 @@ const POLL: Duration = Duration::from_millis(2);
 /// # Errors
 /// On bad arguments or an unknown example name.
 pub(crate) fn run(args: &[String]) -> Result<bool> {
-    if let Some(flag) = args.iter().find(|arg| arg.starts_with('-')) {
-        return Err(UsageError(format!("examples takes example names, not `{flag}`")).into());
+    let real_time = args.iter().any(|arg| arg == "--real-time");
+    let names: Vec<String> = args
+        .iter()
+        .filter(|arg| *arg != "--real-time")
+        .cloned()
+        .collect();
+    if let Some(flag) = names.iter().find(|arg| arg.starts_with('-')) {
+        return Err(UsageError(format!(
+            "examples takes example names and --real-time, not `{flag}`"
+        ))
+        .into());
     }
     let root = workspace::root();
     let all = workspace::examples(&root)?;
-    let chosen = select(&all, args)?;
+    let chosen = select(&all, &names)?;
+    if real_time {
+        return crate::real_time::run(&root, &chosen);
+    }
     let mut tally = Tally::default();
     println!("==> examples: build");
     let built_ok = build(&root, &packages(&chosen))?;
@@ -188,6 +200,8 @@ pub(crate) struct Run {
     pub(crate) stderr: Vec<u8>,
     /// Real time from start to exit.
     pub(crate) elapsed: Duration,
+    /// The time limit it ran under.
+    pub(crate) limit: Duration,
 }
 
 impl Run {
@@ -196,7 +210,7 @@ impl Run {
         let reason = match &self.end {
             End::Exited(status) if status.success() => return None,
             End::Exited(status) => format!("exited with {status}"),
-            End::TimedOut => format!("killed after the {}s time limit", TIME_LIMIT.as_secs()),
+            End::TimedOut => format!("killed after the {}s time limit", self.limit.as_secs()),
         };
         let stderr = String::from_utf8_lossy(&self.stderr);
         let tail: Vec<&str> = stderr.lines().rev().take(15).collect();
@@ -218,10 +232,29 @@ impl Run {
 /// # Errors
 /// When the binary cannot be started or waited for.
 pub(crate) fn run_one(root: &Path, binary: &Path, limit: Duration) -> Result<Run> {
+    run_on_clock(root, binary, limit, true)
+}
+
+/// Runs one example binary on the paused clock (`paused`) or on the real clock (the clock
+/// variable removed, as when a person runs it), killing it after `limit`.
+///
+/// # Errors
+/// When the binary cannot be started or waited for.
+pub(crate) fn run_on_clock(
+    root: &Path,
+    binary: &Path,
+    limit: Duration,
+    paused: bool,
+) -> Result<Run> {
     let start = Instant::now();
-    let mut child = Command::new(binary)
+    let mut command = Command::new(binary);
+    if paused {
+        command.env(CLOCK_ENV, "paused");
+    } else {
+        command.env_remove(CLOCK_ENV);
+    }
+    let mut child = command
         .current_dir(root)
-        .env(CLOCK_ENV, "paused")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -249,6 +282,7 @@ pub(crate) fn run_one(root: &Path, binary: &Path, limit: Duration) -> Result<Run
         stdout: collect(&stdout),
         stderr: collect(&stderr),
         elapsed,
+        limit,
     })
 }
 

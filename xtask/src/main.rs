@@ -6,6 +6,7 @@
 
 mod bench;
 mod bless;
+mod book;
 // The catalogue is a table: one entry per line reads better than rustfmt's layout.
 #[rustfmt::skip]
 mod catalogue;
@@ -14,7 +15,9 @@ mod coverage;
 mod diff;
 mod docs;
 mod examples;
+mod lint_async;
 mod readme;
+mod real_time;
 mod workspace;
 
 use std::process::ExitCode;
@@ -49,14 +52,16 @@ pub(crate) const COMMANDS: &[Command] = &[
         name: "check-all",
         args: "",
         summary: "the one gate CI runs: fmt, clippy, tests, rustdoc, docs sync, generated files, \
-                  examples against their golden transcripts, catalogue coverage; prints a step's \
-                  output only when it fails, ends with `N passed, M failed`",
+                  lint-async, examples against their golden transcripts, catalogue coverage; \
+                  prints a step's output only when it fails, ends with `N passed, M failed`",
         run: check_all::run,
     },
     Command {
         name: "examples",
-        args: "[NAME...]",
-        summary: "build the examples and compare each one's output with its golden transcript",
+        args: "[--real-time] [NAME...]",
+        summary: "build the examples and compare each one's output with its golden transcript; \
+                  --real-time: run them on the real clock, one at a time, and check the same \
+                  lines with stamps within 50 ms of the golden ones",
         run: examples::run,
     },
     Command {
@@ -88,10 +93,30 @@ pub(crate) const COMMANDS: &[Command] = &[
         run: coverage::run,
     },
     Command {
+        name: "lint-async",
+        args: "[PATH...]",
+        summary: "flag blocking calls (std::thread::sleep, std::fs, std::net, block_on, std \
+                  channel recv, ...) inside async fns and async blocks of every .rs file under \
+                  PATH (default: the workspace), with file:line, reason and fix; a call with a \
+                  `lint-async: allow(REASON)` line comment on its line or the line above is \
+                  listed as allowed",
+        run: lint_async::run,
+    },
+    Command {
         name: "bench",
-        args: "[TOPIC...]",
-        summary: "run `cargo bench` for every crate with benches/ (or the named ones)",
+        args: "[TOPIC...] | --python [--quick]",
+        summary: "run `cargo bench` for every crate with benches/ (or the named ones); with \
+                  --python, the asyncio / uvloop / tokio / ours table of docs/performance.md \
+                  (--quick: smaller sizes, 3 repetitions)",
         run: bench::run,
+    },
+    Command {
+        name: "book",
+        args: "[--check]",
+        summary: "render docs/ as one book with mdBook into target/book (installing mdbook with \
+                  cargo first if it is missing); --check: no rendering, check that every page is \
+                  in docs/SUMMARY.md and every relative link and #anchor resolves",
+        run: book::run,
     },
     Command {
         name: "help",

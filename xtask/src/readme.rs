@@ -8,6 +8,9 @@
 //! - `docs/concordance.md`: the catalogue as a reading table, per topic: asyncio idiom, tokio
 //!   rendering, the scenario the example plays and a link to the docs section.
 //! - `docs/defects.md`: the ★ defects of the common Python renditions, by number.
+//! - `docs/SUMMARY.md`: the book's table of contents (mdBook's format): the introduction, the
+//!   topics in reading order, then the reference pages ([`REFERENCE_PAGES`] and any other page
+//!   in `docs/`), so every page is in the book.
 //!
 //! A topic whose crate does not exist yet is listed as coming, without links. Everything here is
 //! generated, so nothing can drift from the catalogue and the tree: `--check` (part of check-all,
@@ -15,12 +18,21 @@
 
 use std::path::Path;
 
-use crate::catalogue::{self, DEFECTS, Kind, PATTERNS, Pattern, SUPPORT_CRATES, TOPICS};
+use crate::catalogue::{self, DEFECTS, IDIOMS, Kind, PATTERNS, Pattern, SUPPORT_CRATES, TOPICS};
 use crate::diff;
 use crate::workspace::{self, Example, Result};
 
 const UP_TO_DATE: &str = "the generated files (README.md tables, docs/README.md reading order, \
-                          docs/concordance.md, docs/defects.md) are up to date";
+                          docs/concordance.md, docs/defects.md, docs/SUMMARY.md) are up to date";
+
+/// The pages after the topics in the book, in order, with their titles in the table of contents.
+/// A page listed here that does not exist yet is a draft chapter (no link); any other page of
+/// `docs/` that is not a topic follows them, by file name.
+pub(crate) const REFERENCE_PAGES: &[(&str, &str)] = &[
+    ("concordance", "Concordance"),
+    ("defects", "Known defects"),
+    ("performance", "Performance"),
+];
 
 /// The note at the top of a generated region or file.
 const GENERATED: &str =
@@ -51,6 +63,8 @@ struct Tree {
     /// The topics and support crates whose `crates/NAME/Cargo.toml` exists.
     crates: Vec<String>,
     examples: Vec<Example>,
+    /// The file stems of the pages in `docs/` (`basics` for `docs/basics.md`), sorted.
+    pages: Vec<String>,
 }
 
 impl Tree {
@@ -61,6 +75,7 @@ impl Tree {
                 .map(|k| k.dir)
                 .collect(),
             examples: workspace::examples(root)?,
+            pages: pages(root)?,
         })
     }
 
@@ -109,6 +124,7 @@ fn generated(root: &Path) -> Result<Vec<(&'static str, Option<String>, String)>>
     for (path, wanted) in [
         ("docs/concordance.md", concordance(&tree)),
         ("docs/defects.md", defects()),
+        ("docs/SUMMARY.md", summary(&tree)),
     ] {
         files.push((path, std::fs::read_to_string(root.join(path)).ok(), wanted));
     }
@@ -229,7 +245,7 @@ fn crates_table(tree: &Tree) -> String {
         .chain(SUPPORT_CRATES.iter().map(|s| (s.name, s.summary)));
     for (name, summary) in rows {
         let krate = if tree.exists(name) {
-            format!("[`{name}`](crates/{name})")
+            format!("[`{name}`]({})", workspace::topic_folder(name))
         } else {
             format!("`{name}` (coming)")
         };
@@ -286,13 +302,15 @@ fn concordance(tree: &Tree) -> String {
         out.push_str(&format!("\n## {}\n\n", topic.title));
         if exists {
             out.push_str(&format!(
-                "Page: [{0}.md]({0}.md), crate: `crates/{0}`.\n\n",
-                topic.name
+                "Page: [{0}.md]({0}.md), crate: `{1}`.\n\n",
+                topic.name,
+                workspace::topic_folder(topic.name)
             ));
         } else {
             out.push_str(&format!(
-                "Coming: the crate `crates/{0}` and the page `{0}.md` do not exist yet.\n\n",
-                topic.name
+                "Coming: the crate `{1}` and the page `{0}.md` do not exist yet.\n\n",
+                topic.name,
+                workspace::topic_folder(topic.name)
             ));
         }
         out.push_str("| asyncio | tokio | scenario | pattern |\n|---|---|---|---|\n");
@@ -320,6 +338,80 @@ fn concordance(tree: &Tree) -> String {
                 star(pattern, "")
             ));
         }
+    }
+    out.push_str(
+        "\n## Idioms without a pattern of their own\n\n\
+         What a Python developer looks for and finds in no table above, with the section that \
+         shows the\ntokio counterpart.\n\n| asyncio | tokio | where |\n|---|---|---|\n",
+    );
+    for idiom in IDIOMS {
+        let (page, title) = idiom.section;
+        let place = if tree.exists(page) {
+            format!("[{}]({page}.md#{})", cell(title), slug(title))
+        } else {
+            format!("{} (coming)", cell(title))
+        };
+        out.push_str(&format!(
+            "| {} | {} | {place} |\n",
+            cell(idiom.python),
+            cell(idiom.rust)
+        ));
+    }
+    out
+}
+
+/// The file stems of the pages in `docs/`, sorted (empty when there is no `docs/`).
+fn pages(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("docs");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut pages = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|ext| ext == "md")
+            && let Some(stem) = path.file_stem().and_then(|stem| stem.to_str())
+        {
+            pages.push(stem.to_owned());
+        }
+    }
+    pages.sort();
+    Ok(pages)
+}
+
+/// `docs/SUMMARY.md`: mdBook's table of contents, in reading order. A topic whose page does not
+/// exist yet is a draft chapter (`[Title]()`), which mdBook lists without a link.
+fn summary(tree: &Tree) -> String {
+    let has = |page: &str| tree.pages.iter().any(|p| p == page);
+    let entry = |title: &str, page: &str| {
+        if has(page) {
+            format!("- [{title}]({page}.md)\n")
+        } else {
+            format!("- [{title}]()\n")
+        }
+    };
+    let mut out = format!("# Summary\n\n{GENERATED}\n\n[Reading order](README.md)\n\n");
+    let mut topics = TOPICS.iter();
+    // The first topic (the primer) comes before the patterns, the rest form the part.
+    if let Some(first) = topics.next() {
+        out.push_str(&entry(first.title, first.name));
+    }
+    out.push_str("\n# Patterns\n\n");
+    for topic in topics {
+        out.push_str(&entry(topic.title, topic.name));
+    }
+    out.push_str("\n# Reference\n\n");
+    for (page, title) in REFERENCE_PAGES {
+        out.push_str(&entry(title, page));
+    }
+    let known = |page: &str| {
+        page == "README"
+            || page == "SUMMARY"
+            || TOPICS.iter().any(|t| t.name == page)
+            || REFERENCE_PAGES.iter().any(|(p, _)| *p == page)
+    };
+    for page in tree.pages.iter().filter(|page| !known(page)) {
+        out.push_str(&entry(page, page));
     }
     out
 }
@@ -406,6 +498,7 @@ mod tests {
         Tree {
             crates: crates.iter().map(|c| (*c).to_owned()).collect(),
             examples: Vec::new(),
+            pages: crates.iter().map(|c| (*c).to_owned()).collect(),
         }
     }
 
@@ -489,8 +582,9 @@ mod tests {
         assert!(text.contains("| Observability (docs only) |"));
 
         let order = reading_order(&tree(&["basics"]));
-        assert!(order.contains("1. [Basics](basics.md): entry points"));
-        assert!(order.contains("6. Production (coming): graceful shutdown"));
+        assert!(order.contains("1. Primer (coming): tokio for asyncio developers"));
+        assert!(order.contains("2. [Basics](basics.md): entry points"));
+        assert!(order.contains("7. Production (coming): graceful shutdown"));
 
         let crates = crates_table(&tree(&["basics", "testing"]));
         assert!(crates.contains("| `production` (coming) |"));
@@ -508,6 +602,49 @@ mod tests {
         }
         assert!(text.contains("[Bulkhead](concurrency-control.md#bulkhead) (`bulkhead`)"));
         assert!(text.contains("[Joinable queue](producer-consumer.md#joinable-queue)"));
+    }
+
+    #[test]
+    fn the_summary_lists_the_primer_the_topics_then_the_reference_pages() {
+        let mut t = tree(&["primer", "basics"]);
+        t.pages
+            .extend(["concordance", "defects", "README", "SUMMARY", "zebra"].map(String::from));
+        let text = summary(&t);
+        let primer = text.find("- [Primer](primer.md)\n").expect("primer");
+        let part = text.find("# Patterns").expect("the patterns part");
+        let basics = text.find("- [Basics](basics.md)\n").expect("basics");
+        let reference = text.find("# Reference").expect("the reference part");
+        assert!(
+            primer < part && part < basics && basics < reference,
+            "{text}"
+        );
+        assert!(
+            text.contains("- [Production]()\n"),
+            "a missing page is a draft: {text}"
+        );
+        assert!(text.contains("- [Concordance](concordance.md)\n- [Known defects](defects.md)\n- [Performance]()\n- [zebra](zebra.md)\n"), "{text}");
+        assert!(text.contains("[Reading order](README.md)"));
+        assert!(!text.contains("(SUMMARY.md)"));
+    }
+
+    #[test]
+    fn the_concordance_ends_with_the_idioms() {
+        let all: Vec<&str> = TOPICS.iter().map(|t| t.name).collect();
+        let text = concordance(&tree(&all));
+        let idioms = text
+            .find("## Idioms without a pattern of their own")
+            .expect("the table");
+        for needle in [
+            "`await asyncio.sleep(0)`",
+            "`contextvars.ContextVar`",
+            "`Queue.shutdown()` (3.13)",
+            "`loop.call_later(delay, cb)`",
+            "`task.add_done_callback(cb)`",
+            "`asyncio.eager_task_factory`",
+        ] {
+            assert!(text[idioms..].contains(needle), "{needle}");
+        }
+        assert!(text.contains("[Runtimes and flavors](primer.md#runtimes-and-flavors) |"));
     }
 
     #[test]

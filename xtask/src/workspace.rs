@@ -2,7 +2,8 @@
 //! which crates and examples exist on disk, and a tally of passed and failed checks.
 //!
 //! Crates and examples are always found by scanning the tree (`crates/*/Cargo.toml`,
-//! `crates/*/examples/*.rs`), never from a hand-kept list, so a new pattern is picked up by
+//! `crates/*/examples/*.rs`, and the top-level `examples/` package of real-world applications,
+//! whose topic is `real-world`), never from a hand-kept list, so a new pattern is picked up by
 //! every check the moment its files exist.
 
 use std::env;
@@ -106,18 +107,37 @@ pub(crate) fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-/// A member crate under `crates/`.
+/// The folder of the top-level package of real-world applications (its own `src/`,
+/// `examples/`, `tests/`), relative to the root.
+pub(crate) const REAL_WORLD_FOLDER: &str = "examples";
+
+/// The catalogue topic of the [`REAL_WORLD_FOLDER`] package.
+pub(crate) const REAL_WORLD_TOPIC: &str = "real-world";
+
+/// The folder of a topic's crate, relative to the root: `crates/TOPIC`, except the real-world
+/// topic's top-level `examples/`.
+pub(crate) fn topic_folder(topic: &str) -> String {
+    if topic == REAL_WORLD_TOPIC {
+        REAL_WORLD_FOLDER.to_owned()
+    } else {
+        format!("crates/{topic}")
+    }
+}
+
+/// A member crate under `crates/`, or the top-level real-world package.
 #[derive(Debug, Clone)]
 pub(crate) struct Crate {
-    /// The folder name under `crates/`, which is also the catalogue topic.
+    /// The catalogue topic: the folder name under `crates/`, or [`REAL_WORLD_TOPIC`] for the
+    /// top-level [`REAL_WORLD_FOLDER`] package.
     pub(crate) dir: String,
     /// The package name from its `Cargo.toml` (what `cargo -p` wants).
     pub(crate) package: String,
-    /// `<root>/crates/<dir>`.
+    /// `<root>/crates/<dir>`, or `<root>/examples`.
     pub(crate) path: PathBuf,
 }
 
-/// Every folder under `crates/` that has a `Cargo.toml`, sorted by folder name.
+/// Every folder under `crates/` that has a `Cargo.toml`, sorted by folder name, then the
+/// top-level `examples/` package when its `Cargo.toml` exists.
 ///
 /// A folder without a manifest is somebody's work in progress, not a crate yet: it is skipped.
 ///
@@ -137,6 +157,17 @@ pub(crate) fn crates(root: &Path) -> Result<Vec<Crate>> {
             dir: file_name(&dir),
             package,
             path: dir,
+        });
+    }
+    let real_world = root.join(REAL_WORLD_FOLDER);
+    let manifest = real_world.join("Cargo.toml");
+    if manifest.is_file() {
+        let package = package_name(&read(&manifest)?)
+            .ok_or_else(|| format!("{}: no `name = \"...\"` in [package]", rel(root, &manifest)))?;
+        found.push(Crate {
+            dir: REAL_WORLD_TOPIC.to_owned(),
+            package,
+            path: real_world,
         });
     }
     Ok(found)
@@ -180,7 +211,8 @@ pub(crate) struct Example {
     pub(crate) golden: PathBuf,
 }
 
-/// Every `crates/*/examples/*.rs` of every crate, in crate order, then by name.
+/// Every `crates/*/examples/*.rs` of every crate, then `examples/examples/*.rs` of the
+/// real-world package, in crate order, then by name.
 ///
 /// # Errors
 /// When a folder cannot be read.
@@ -350,6 +382,38 @@ mod tests {
         let mut command = Command::new("sh");
         command.args(["-c", "true"]);
         assert_eq!(run_captured(command).unwrap(), (true, String::new()));
+    }
+
+    #[test]
+    fn the_real_world_package_is_a_crate_with_its_examples() {
+        let root = std::env::temp_dir().join(format!("xtask-real-world-{}", std::process::id()));
+        let basics = root.join("crates/basics");
+        std::fs::create_dir_all(basics.join("examples")).unwrap();
+        std::fs::write(basics.join("Cargo.toml"), "[package]\nname = \"basics\"\n").unwrap();
+        std::fs::write(basics.join("examples/hello.rs"), "").unwrap();
+        let apps = root.join("examples");
+        std::fs::create_dir_all(apps.join("examples")).unwrap();
+        std::fs::write(apps.join("Cargo.toml"), "[package]\nname = \"real-world\"\n").unwrap();
+        std::fs::write(apps.join("examples/chat.rs"), "").unwrap();
+
+        let found: Vec<(String, String)> = crates(&root)
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.dir, k.package))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("basics".to_owned(), "basics".to_owned()),
+                ("real-world".to_owned(), "real-world".to_owned())
+            ]
+        );
+        let chat = examples(&root).unwrap().pop().unwrap();
+        assert_eq!(chat.name, "chat");
+        assert_eq!(rel(&root, &chat.golden), "examples/examples/chat.txt");
+        assert_eq!(topic_folder("real-world"), "examples");
+        assert_eq!(topic_folder("basics"), "crates/basics");
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -210,7 +210,8 @@ async fn a_waiter_wakes_when_the_fetch_panics_on_another_thread() {
             flights
                 .get(1, move || async move {
                     let _ = started_tx.send(());
-                    joined_rx.recv().expect("the follower joins");
+                    // Hold this worker inside the fetch's poll until the follower has joined.
+                    tokio::task::block_in_place(|| joined_rx.recv()).expect("the follower joins");
                     panic!("the fetch has a bug")
                 })
                 .await

@@ -51,14 +51,21 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
 
     // The same on a 2-worker runtime, built on a thread of its own (a runtime cannot be
     // started from inside another).
-    let on_workers = std::thread::spawn(|| -> std::io::Result<bool> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
+    // Its answer comes back on a oneshot channel, so this runtime awaits it instead of
+    // blocking on `JoinHandle::join`.
+    let (answer_tx, answer_rx) = tokio::sync::oneshot::channel();
+    let _thread = std::thread::spawn(move || {
+        let answer = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
-            .build()?;
-        Ok(runtime.block_on(async { task_runs_during_a_block(Duration::from_secs(5)) }))
-    })
-    .join()
-    .map_err(|_| anyhow::anyhow!("the thread panicked"))??;
+            .build()
+            .map(|runtime| {
+                runtime.block_on(async { task_runs_during_a_block(Duration::from_secs(5)) })
+            });
+        let _ = answer_tx.send(answer);
+    });
+    let on_workers = answer_rx
+        .await
+        .map_err(|_| anyhow::anyhow!("the thread panicked"))??;
     t.line(format!(
         "multi_thread: the task ran during a block: {on_workers}"
     ));
