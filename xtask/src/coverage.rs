@@ -202,6 +202,20 @@ pub(crate) fn check(root: &Path, tally: &mut Tally, verbose: bool) -> Result<()>
     }
     tally.record(duplicates.is_empty());
 
+    let shape = section_shapes(root)?;
+    if shape.problems.is_empty() {
+        println!(
+            "page shape: {} pattern sections teach first and have In production; no module doc repeats the page",
+            shape.count
+        );
+    } else {
+        println!(
+            "FAILED: page shape (ARCHITECTURE.md, \"Docs never drift\"):\n{}",
+            workspace::indent(&shape.problems.join("\n"), "  ")
+        );
+    }
+    tally.record(shape.problems.is_empty());
+
     let bad = defect_references(root)?;
     if bad.problems.is_empty() {
         println!(
@@ -216,6 +230,86 @@ pub(crate) fn check(root: &Path, tally: &mut Tally, verbose: bool) -> Result<()>
     }
     tally.record(bad.problems.is_empty());
     Ok(())
+}
+
+/// The narrative's headings a module doc must not repeat: the page is their one home.
+const PAGE_ONLY_HEADINGS: [&str; 4] =
+    ["# Python", "# Differences", "# Pitfalls", "# In production"];
+
+/// Checks every pattern section of every page whose crate exists: it has **In production**, and a
+/// full pattern's **Run it** (the transcript) comes before its **Python**; the pattern's module
+/// doc (`//!`) has none of the page's narrative headings.
+fn section_shapes(root: &Path) -> Result<References> {
+    let crates = workspace::crates(root)?;
+    let mut found = References::default();
+    for topic in TOPICS {
+        let Some(krate) = crates.iter().find(|c| c.dir == topic.name) else {
+            continue;
+        };
+        let page = format!("docs/{}.md", topic.name);
+        let text = std::fs::read_to_string(root.join(&page)).unwrap_or_default();
+        for pattern in catalogue::patterns_of(topic.name) {
+            found.count += 1;
+            let heading = format!("## {}", pattern.title);
+            let Some(section) = section_text(&text, &heading) else {
+                continue; // a missing section is coverage's `D`
+            };
+            let position = |label: &str| section.find(&format!("**{label}**"));
+            if position("In production").is_none() {
+                found
+                    .problems
+                    .push(format!("{page}, `{heading}`: no **In production**"));
+            }
+            if pattern.kind == Kind::Full {
+                match (position("Run it"), position("Python")) {
+                    (Some(run), Some(python)) if run < python => {}
+                    (None, _) => found
+                        .problems
+                        .push(format!("{page}, `{heading}`: no **Run it**")),
+                    _ => found.problems.push(format!(
+                        "{page}, `{heading}`: **Run it** (the transcript) must come before **Python**"
+                    )),
+                }
+                let module = krate.path.join("src").join(format!("{}.rs", pattern.name));
+                let source = std::fs::read_to_string(&module).unwrap_or_default();
+                for line in source
+                    .lines()
+                    .take_while(|line| line.starts_with("//!") || line.is_empty())
+                {
+                    let doc = line.trim_start_matches("//!").trim();
+                    if PAGE_ONLY_HEADINGS.contains(&doc) {
+                        found.problems.push(format!(
+                            "crates/{}/src/{}.rs: `//! {doc}` repeats the page; link to `{page}` instead",
+                            topic.name, pattern.name
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The text of the section under `heading` (up to the next `## ` heading), outside code fences.
+fn section_text(page: &str, heading: &str) -> Option<String> {
+    let mut lines = page.lines().skip_while(|line| line.trim_end() != heading);
+    lines.next()?;
+    let mut in_fence = false;
+    let mut out = String::new();
+    for line in lines {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && line.starts_with("## ") {
+            break;
+        }
+        if !in_fence {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(out)
 }
 
 /// What [`defect_references`] found.
@@ -396,5 +490,15 @@ mod tests {
         let found = defect_references(&workspace::root()).expect("the tree can be read");
         assert!(found.count > 0, "the crates cite ★ defects");
         assert!(found.problems.is_empty(), "{}", found.problems.join("\n"));
+    }
+
+    #[test]
+    fn a_section_is_read_up_to_the_next_heading_and_skips_code() {
+        let page = "# T\n## A\n**Run it**\n```text\n## not a heading\n```\n**Python**\n## B\nb\n";
+        let a = section_text(page, "## A").unwrap();
+        assert!(a.contains("**Run it**") && a.contains("**Python**"));
+        assert!(!a.contains("not a heading"));
+        assert_eq!(section_text(page, "## B").unwrap(), "b\n");
+        assert!(section_text(page, "## C").is_none());
     }
 }

@@ -4,7 +4,9 @@
 //! `<!-- include: PATH:ANCHOR -->` must be followed at once (no blank line) by a fenced block. Its
 //! body becomes the whole file at PATH (relative to the root), or the lines between
 //! `// ANCHOR: ANCHOR` and `// ANCHOR_END: ANCHOR` in it, with the lines of other anchors dropped
-//! and the common indentation removed (mdBook's syntax, so mdBook stays an option).
+//! and the common indentation removed (mdBook's syntax, so mdBook stays an option). Rustdoc
+//! comments (`///`, `//!`) are left out of a cut: the page tells the lesson, and the API docs
+//! (with their hidden doctest lines) stay in rustdoc.
 //!
 //! Code shown in the docs is thereby always cut from files that compile and run; `--check`
 //! (part of check-all, and a unit test) fails when a block no longer matches its source.
@@ -320,7 +322,9 @@ pub(crate) fn cut(text: &str, anchor: &str) -> Result<String, String> {
             }
             // Other anchors' markers are noise inside a cut.
             Some(_) => {}
-            None if start.is_some() && end.is_none() => body.push(line),
+            None if start.is_some() && end.is_none() && !is_rustdoc_comment(line) => {
+                body.push(line);
+            }
             None => {}
         }
     }
@@ -331,6 +335,12 @@ pub(crate) fn cut(text: &str, anchor: &str) -> Result<String, String> {
         )),
         (Some(_), Some(_)) => Ok(dedent(&body)),
     }
+}
+
+/// A `///` or `//!` line: rustdoc's, not the page's.
+fn is_rustdoc_comment(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    trimmed.starts_with("///") || trimmed.starts_with("//!")
 }
 
 /// Removes the indentation all non-blank lines share; blank lines become empty. Each line ends
@@ -560,5 +570,14 @@ fn outer() {
     fn the_final_newline_of_the_doc_is_kept_as_it_was() {
         assert_eq!(fill("x").text, "x");
         assert_eq!(fill("x\n").text, "x\n");
+    }
+
+    #[test]
+    fn a_cut_leaves_rustdoc_comments_out() {
+        let text = "// ANCHOR: f\n/// Docs.\n/// # hidden();\n// Why: a plain comment stays.\nfn f() {}\n// ANCHOR_END: f\n";
+        assert_eq!(
+            cut(text, "f").unwrap(),
+            "// Why: a plain comment stays.\nfn f() {}\n"
+        );
     }
 }
