@@ -1,6 +1,7 @@
 //! Blocking work off the runtime: five blocking jobs of 1 s each, doubling their input, moved off
 //! the runtime with `spawn_blocking` and with a dedicated pool built once; then a ticker that
-//! keeps ticking beside a blocked pool job, and the same ticker stalled by a job run inline.
+//! keeps ticking beside a blocked pool job, and the same ticker stalled by a job run inline; last,
+//! a stall monitor measures a stall for a job run inline and none for it through `spawn_blocking`.
 //!
 //! Run: `cargo run --example blocking_work`
 //!
@@ -14,7 +15,11 @@
 //! - the ticker part uses a job that waits on a latch the example releases after 1 s of tokio
 //!   time, so its stamps are exact on both clocks;
 //! - the inline job blocks the runtime thread itself, so the ticker cannot tick during it on
-//!   either clock.
+//!   either clock;
+//! - the stall monitor (`testing::StallMonitor`, on the real clock: a paused tokio clock does
+//!   not move during a blocking call) times the same job run inline and through
+//!   `spawn_blocking`; the transcript says whether a poll went over the 100 ms threshold, not
+//!   the exact figure, which differs from run to run.
 //!
 //! Expected output (the golden transcript `blocking_work.txt` beside this file):
 //! ```text
@@ -31,6 +36,7 @@ use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
 use basics::{BlockingPool, BlockingPoolConfig};
+use testing::stall_monitor::{Stall, StallConfig, StallMonitor};
 use testing::{ClockMode, Transcript};
 use tokio::task::JoinHandle;
 
@@ -63,6 +69,29 @@ fn ticker(t: &Transcript, print: bool) -> (Arc<AtomicUsize>, JoinHandle<()>) {
     (ticks, handle)
 }
 
+/// Polls longer than this are stalls: asyncio's debug mode uses the same 100 ms, and it is well
+/// above the scheduling delays of a loaded machine, so a quick poll is never reported.
+const STALL_THRESHOLD: Duration = Duration::from_millis(100);
+
+// ANCHOR: stall_of
+/// What the monitor saw of `task`, in words that are the same on every run: a slow poll lasts
+/// at least the job's cost, which is longer than the threshold, so "over 100 ms" always holds,
+/// whatever the exact figure.
+fn stall_of(monitor: &StallMonitor, task: &str) -> String {
+    let slow_polls = monitor
+        .reports()
+        .into_iter()
+        .filter(|stall| matches!(stall, Stall::SlowPoll { task: name, .. } if name == task))
+        .count();
+    let threshold = STALL_THRESHOLD.as_millis();
+    match slow_polls {
+        0 => format!("stall monitor: no stall (no poll over {threshold} ms)"),
+        1 => format!("stall monitor: stall detected, a poll over {threshold} ms"),
+        n => format!("stall monitor: stall detected, {n} polls over {threshold} ms"),
+    }
+}
+// ANCHOR_END: stall_of
+
 fn main() -> anyhow::Result<()> {
     testing::run_example(run)
 }
@@ -71,6 +100,11 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let cost = match t.clock_mode() {
         ClockMode::Real => Duration::from_secs(1),
         ClockMode::Paused => Duration::from_millis(10),
+    };
+    // The stall monitor's part blocks for longer than its threshold on either clock.
+    let stall_cost = match t.clock_mode() {
+        ClockMode::Real => Duration::from_secs(1),
+        ClockMode::Paused => Duration::from_millis(120),
     };
 
     // ANCHOR: spawn_blocking
@@ -130,6 +164,31 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     ));
     ticker_task.abort();
     // ANCHOR_END: inline
+
+    // ANCHOR: stall_monitor
+    // The stall monitor times every poll of an instrumented future on the real clock.
+    let monitor = StallMonitor::start(StallConfig {
+        threshold: STALL_THRESHOLD,
+        ..StallConfig::default()
+    })?;
+    t.line("a stall monitor times each poll of the same job, run both ways");
+    let doubled = monitor
+        .instrument("inline job", async move { blocking_double(21, stall_cost) })
+        .await;
+    t.line(format!(
+        "  inline: {doubled}; {}",
+        stall_of(&monitor, "inline job")
+    ));
+    let doubled = monitor
+        .instrument("spawn_blocking job", async move {
+            tokio::task::spawn_blocking(move || blocking_double(21, stall_cost)).await
+        })
+        .await?;
+    t.line(format!(
+        "  spawn_blocking: {doubled}; {}",
+        stall_of(&monitor, "spawn_blocking job")
+    ));
+    // ANCHOR_END: stall_monitor
 
     pool.shutdown().await;
     t.line("pool shut down: queue closed, threads joined");

@@ -31,8 +31,9 @@
 //!
 //! # Pitfalls
 //! - Blocking inline in `async fn` (`std::thread::sleep`, a synchronous HTTP client, a long loop):
-//!   the example shows a ticker stalled by it; `tests/blocking_work.rs` shows it ticking beside
-//!   work moved off the runtime.
+//!   the example shows a ticker stalled by it and the stall as the `testing` crate's stall
+//!   monitor measures it; `tests/blocking_work.rs` shows the ticker ticking beside work moved
+//!   off the runtime, and the monitor reporting the inline job only.
 //! - A new pool per call pays thread start-up every time and caps nothing (tested:
 //!   `the_pool_is_created_once_and_reused`).
 //! - An unbounded queue in front of a pool hides overload; [`BlockingPool::run`] waits for a free

@@ -1,9 +1,11 @@
 //! Blocking work off the runtime: a ticker keeps ticking beside a blocked job (paused clock,
-//! driven by hand), the dedicated pool is built once and reused, its queue is bounded, and bad
-//! sizes and late submissions are typed errors.
+//! driven by hand), the stall monitor measures a stall for a job run inline and none for the
+//! same job through `spawn_blocking`, the dedicated pool is built once and reused, its queue is
+//! bounded, and bad sizes and late submissions are typed errors.
 //!
 //! The blocking jobs wait on std channels (latches) that the test releases: they block a real
-//! thread for as long as the test wants, with no real sleep.
+//! thread for as long as the test wants, with no real sleep. The stall monitor's test is the
+//! exception: a stall is real time, so its job blocks for 120 ms of it.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -14,8 +16,10 @@ use std::time::Duration;
 use basics::blocking_work::MAX_THREADS;
 use basics::config::{ConfigError, MAX_CAPACITY};
 use basics::{BlockingPool, BlockingPoolConfig, BlockingPoolError, BlockingPoolSpawnError};
+use testing::ms;
+use testing::stall_monitor::{Stall, StallConfig, StallMonitor};
 use tokio::task::JoinHandle;
-use tokio::time::{advance, interval};
+use tokio::time::{Instant, advance, interval};
 
 /// A ticker every 100 ms that counts its ticks (the first one is immediate).
 fn ticker() -> (Arc<AtomicUsize>, JoinHandle<()>) {
@@ -69,6 +73,48 @@ async fn spawn_blocking_work_does_not_stall_a_ticker() {
     assert_eq!(job.await.expect("no panic"), 42);
     ticker.abort();
 }
+
+/// A blocking call that holds its thread for `cost` of real time, then doubles `n`: a receive
+/// on a channel nobody sends to (the workspace disallows `std::thread::sleep`).
+fn blocking_double(n: u64, cost: Duration) -> u64 {
+    let (_keep, never) = std_mpsc::channel::<()>();
+    let _ = never.recv_timeout(cost);
+    n * 2
+}
+
+// ANCHOR: stall_monitor
+#[tokio::test(start_paused = true)]
+async fn the_stall_monitor_measures_an_inline_stall_and_none_with_spawn_blocking() {
+    // The monitor reads the real clock: the paused one does not move during a blocking call.
+    let monitor = StallMonitor::start(StallConfig {
+        threshold: ms(100),
+        ..StallConfig::default()
+    })
+    .expect("a valid configuration");
+    let start = Instant::now();
+    let inline = monitor
+        .instrument("inline", async { blocking_double(21, ms(120)) })
+        .await;
+    let off = monitor
+        .instrument("spawn_blocking", async {
+            tokio::task::spawn_blocking(|| blocking_double(21, ms(120))).await
+        })
+        .await
+        .expect("no panic");
+    assert_eq!((inline, off), (42, 42));
+    assert_eq!(start.elapsed(), Duration::ZERO, "tokio's clock saw nothing");
+    // One report: the inline poll, which held the runtime thread for over 100 ms. The poll
+    // that waited for spawn_blocking returned at once, twice.
+    let reports = monitor.reports();
+    assert!(
+        matches!(
+            reports.as_slice(),
+            [Stall::SlowPoll { task, lasted }] if task == "inline" && *lasted > ms(100)
+        ),
+        "{reports:?}"
+    );
+}
+// ANCHOR_END: stall_monitor
 
 #[tokio::test(start_paused = true)]
 async fn pool_work_does_not_stall_a_ticker() {

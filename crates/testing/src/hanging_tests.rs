@@ -42,17 +42,19 @@ fn secs(duration: Duration) -> String {
 pub struct Budget {
     start: Instant,
     total: Duration,
+    // `None` when `start + total` is past what an `Instant` can hold: a budget that never ends.
+    deadline: Option<Instant>,
 }
 
 impl Budget {
-    /// A budget of `total`, starting now on tokio's clock.
-    ///
-    /// # Panics
-    /// When `now + total` overflows tokio's `Instant` (a total of centuries).
+    /// A budget of `total`, starting now on tokio's clock. A total too large for an `Instant`
+    /// (`Duration::MAX`) never runs out.
     pub fn new(total: Duration) -> Budget {
+        let start = Instant::now();
         Budget {
-            start: Instant::now(),
+            start,
             total,
+            deadline: start.checked_add(total),
         }
     }
 
@@ -69,7 +71,10 @@ impl Budget {
     /// # Cancel safety
     /// As `future`'s: dropping this drops it.
     pub async fn wait<F: Future>(&self, what: &str, future: F) -> Result<F::Output, Hung> {
-        tokio::time::timeout_at(self.start + self.total, future)
+        let Some(deadline) = self.deadline else {
+            return Ok(future.await);
+        };
+        tokio::time::timeout_at(deadline, future)
             .await
             .map_err(|_elapsed| Hung {
                 what: what.to_owned(),

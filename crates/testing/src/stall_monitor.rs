@@ -21,11 +21,17 @@
 //! was long", and only for instrumented tasks.
 //!
 //! # Examples
-//! In a test, on a runtime built with the monitor:
+//! In a test, on a runtime built with the monitor (with a threshold above the scheduling delays
+//! of a loaded CI machine, which the monitor cannot tell from a block):
 //! ```
+//! use std::time::Duration;
 //! use testing::stall_monitor::{StallConfig, StallMonitor};
 //!
-//! let monitor = StallMonitor::start(StallConfig::default())?;
+//! let config = StallConfig {
+//!     threshold: Duration::from_millis(100),
+//!     ..StallConfig::default()
+//! };
+//! let monitor = StallMonitor::start(config)?;
 //! let runtime = monitor.build_runtime(&mut tokio::runtime::Builder::new_current_thread())?;
 //! runtime.block_on(monitor.instrument("handler", async {
 //!     tokio::task::yield_now().await; // quick polls only
@@ -57,6 +63,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use basics::config::ConfigError;
+
 /// The environment variable that turns the monitor on inside
 /// [`run_example`](crate::run_example): `1` attaches a [`StallMonitor`] with the default
 /// configuration, and an example that stalled ends with a panic listing the reports (on
@@ -87,14 +95,25 @@ impl Default for StallConfig {
 /// The longest threshold or check period a [`StallConfig`] may have.
 pub const MAX_PERIOD: Duration = Duration::from_secs(3_600);
 
-/// A [`StallConfig`] the monitor refuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("stall monitor: `{name}` must be between 1 ms and 1 hour, not {value:?}")]
-pub struct StallConfigError {
-    /// The field: `threshold` or `check_every`.
-    pub name: &'static str,
-    /// The value given.
-    pub value: Duration,
+/// Checks a threshold or check period: at least 1 ms (the watchdog's resolution) and at most
+/// [`MAX_PERIOD`].
+fn period(name: &'static str, value: Duration) -> Result<Duration, ConfigError> {
+    if value.is_zero() {
+        Err(ConfigError::Zero { name })
+    } else if value < Duration::from_millis(1) {
+        Err(ConfigError::Invalid {
+            name,
+            reason: "must be at least 1 ms",
+        })
+    } else if value > MAX_PERIOD {
+        Err(ConfigError::TooLong {
+            name,
+            value,
+            max: MAX_PERIOD,
+        })
+    } else {
+        Ok(value)
+    }
 }
 
 /// One stall the monitor saw.
@@ -174,8 +193,10 @@ fn list(reports: &[Stall]) -> String {
 type Callback = Box<dyn Fn(&Stall) + Send + Sync>;
 
 /// The watchdog: see the [module docs](self). Clones share one monitor; when the last clone is
-/// dropped the watchdog thread stops (within `check_every`).
+/// dropped the watchdog thread stops after the look in progress, if any (its wait between two
+/// looks ends when the last handle goes).
 #[derive(Clone)]
+#[must_use = "dropping the last handle stops the watchdog"]
 pub struct StallMonitor {
     inner: Arc<Inner>,
     // Only the handles hold the sender: the runtime hooks and instrumented futures hold `inner`
@@ -245,40 +266,37 @@ impl StallMonitor {
     /// [`watch`](StallMonitor::watch) or [`instrument`](StallMonitor::instrument).
     ///
     /// # Errors
-    /// [`StallConfigError`] when `threshold` or `check_every` is under 1 ms or over
-    /// [`MAX_PERIOD`].
+    /// [`ConfigError`] (the workspace's one configuration error, from `basics`) naming
+    /// `threshold` or `check_every`: [`ConfigError::Zero`] for zero,
+    /// [`ConfigError::Invalid`] under 1 ms, [`ConfigError::TooLong`] over [`MAX_PERIOD`].
     ///
     /// # Panics
     /// When the operating system refuses a thread.
-    pub fn start(config: StallConfig) -> Result<StallMonitor, StallConfigError> {
+    pub fn start(config: StallConfig) -> Result<StallMonitor, ConfigError> {
         StallMonitor::start_inner(config, None)
     }
 
-    /// As [`start`](StallMonitor::start), and calls `callback` with each stall when it is found
-    /// (from the watchdog thread, or from the runtime thread whose instrumented poll just
-    /// ended): the hook for a service's log or metrics.
+    /// As [`start`](StallMonitor::start), and calls `callback` with each stall when it is found:
+    /// from the watchdog thread while the stall lasts, or from a runtime thread when a stall the
+    /// watchdog had not reported yet ends there (an instrumented poll returns, a busy worker
+    /// parks, a late probe starts). The hook for a service's log or metrics; it should be quick,
+    /// since it may run on a runtime thread.
     ///
     /// # Errors
     /// As [`start`](StallMonitor::start).
     pub fn start_with_callback(
         config: StallConfig,
         callback: impl Fn(&Stall) + Send + Sync + 'static,
-    ) -> Result<StallMonitor, StallConfigError> {
+    ) -> Result<StallMonitor, ConfigError> {
         StallMonitor::start_inner(config, Some(Box::new(callback)))
     }
 
     fn start_inner(
         config: StallConfig,
         callback: Option<Callback>,
-    ) -> Result<StallMonitor, StallConfigError> {
-        for (name, value) in [
-            ("threshold", config.threshold),
-            ("check_every", config.check_every),
-        ] {
-            if value < Duration::from_millis(1) || value > MAX_PERIOD {
-                return Err(StallConfigError { name, value });
-            }
-        }
+    ) -> Result<StallMonitor, ConfigError> {
+        period("threshold", config.threshold)?;
+        period("check_every", config.check_every)?;
         let inner = Arc::new(Inner {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             config,
@@ -343,17 +361,21 @@ impl StallMonitor {
             })
     }
 
-    /// Adds the probe detector for the runtime of `handle`: every `check_every` the watchdog
-    /// spawns a tiny task there and reports when it has not started within the threshold.
-    /// Watching another runtime replaces this one.
+    /// Adds the probe detector for the runtime of `handle`: at each look (every `check_every`)
+    /// with no probe waiting, the watchdog spawns a tiny task there; a probe that has not
+    /// started within the threshold is reported (by the watchdog while it waits, or by the probe
+    /// when it starts). It samples: a probe spawned during a starvation sees only the part
+    /// after its spawn, so a starvation up to `check_every` (plus the watchdog's scheduling
+    /// delay) longer than the threshold can go unreported by this detector. Watching another runtime replaces
+    /// this one.
     pub fn watch(&self, handle: tokio::runtime::Handle) {
         *lock(&self.inner.probe) = Some(handle);
     }
 
     /// [`attach`](StallMonitor::attach)es to `builder`, builds the runtime, and
     /// [`watch`](StallMonitor::watch)es it. For a multi-thread runtime it then waits (at most
-    /// 200 ms) until each worker has parked once, so that every worker is watched from the
-    /// first task on.
+    /// 1 s: on a loaded machine a new thread may take a while to run) until each worker has
+    /// parked once, so that every worker is watched from the first task on.
     ///
     /// # Errors
     /// The builder's error.
@@ -366,7 +388,7 @@ impl StallMonitor {
         if runtime.handle().runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread {
             let workers = runtime.metrics().num_workers();
             let (_keep, never) = mpsc::channel::<()>();
-            for _ in 0..200 {
+            for _ in 0..1_000 {
                 if lock(&self.inner.workers).len() >= workers {
                     break;
                 }
@@ -511,18 +533,37 @@ impl Inner {
             return;
         }
         slot.begin(now);
-        // The guard ends the probe's stretch when the task runs, and also when the task is
-        // dropped unrun (the runtime shut down), so a runtime that is gone is not "starved".
-        let guard = ProbeGuard(Arc::clone(slot));
-        drop(handle.spawn(async move { drop(guard) }));
+        // When the probe runs, it ends its stretch and reports a lag past the threshold that
+        // the watchdog has not reported yet (a starvation that ended between two looks). A probe
+        // dropped unrun (the runtime shut down) only ends the stretch: a runtime that is gone is
+        // not "starved".
+        let guard = ProbeGuard {
+            slot: Arc::clone(slot),
+            monitor: Arc::downgrade(self),
+        };
+        drop(handle.spawn(async move { guard.started() }));
     }
 }
 
-struct ProbeGuard(Arc<Stretch>);
+struct ProbeGuard {
+    slot: Arc<Stretch>,
+    // Weak: a probe waiting in a runtime's queue does not keep the monitor alive.
+    monitor: std::sync::Weak<Inner>,
+}
+
+impl ProbeGuard {
+    fn started(self) {
+        if let Some(monitor) = self.monitor.upgrade()
+            && let Some(lag) = self.slot.end(monitor.now(), monitor.config.threshold)
+        {
+            monitor.report(Stall::Starved { lag });
+        }
+    }
+}
 
 impl Drop for ProbeGuard {
     fn drop(&mut self) {
-        self.0.since.store(0, Ordering::Release);
+        self.slot.since.store(0, Ordering::Release);
     }
 }
 
@@ -607,23 +648,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_config_out_of_range_is_refused_by_name() {
-        let zero = StallConfig {
-            threshold: Duration::ZERO,
+    fn a_config_out_of_range_is_a_config_error_naming_the_field() {
+        let with_threshold = |threshold| StallConfig {
+            threshold,
             ..StallConfig::default()
         };
-        let error = StallMonitor::start(zero).expect_err("zero is refused");
-        assert_eq!(error.name, "threshold");
-        let long = StallConfig {
-            check_every: Duration::from_secs(7_200),
-            ..StallConfig::default()
-        };
+        let refused = |config| StallMonitor::start(config).expect_err("refused");
         assert_eq!(
-            StallMonitor::start(long)
-                .expect_err("two hours is refused")
-                .name,
-            "check_every"
+            refused(with_threshold(Duration::ZERO)),
+            ConfigError::Zero { name: "threshold" }
         );
+        assert!(matches!(
+            refused(with_threshold(Duration::from_micros(999))),
+            ConfigError::Invalid {
+                name: "threshold",
+                ..
+            }
+        ));
+        assert_eq!(
+            refused(StallConfig {
+                check_every: Duration::MAX,
+                ..StallConfig::default()
+            }),
+            ConfigError::TooLong {
+                name: "check_every",
+                value: Duration::MAX,
+                max: MAX_PERIOD
+            }
+        );
+        assert!(StallMonitor::start(with_threshold(Duration::from_millis(1))).is_ok());
+        assert!(StallMonitor::start(with_threshold(MAX_PERIOD)).is_ok());
     }
 
     #[test]

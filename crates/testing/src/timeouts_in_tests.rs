@@ -59,12 +59,14 @@ pub fn wait_real(duration: Duration) {
 #[derive(Debug)]
 pub struct SlowPeer {
     addr: SocketAddr,
+    // Dropping it wakes the thread from any wait: a dropped peer stops without answering.
+    stop: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl SlowPeer {
     /// Binds 127.0.0.1 on a free port and starts the thread, which serves one connection and
-    /// ends (or ends after 5 s of real time with no connection).
+    /// ends (or ends after 5 s of real time with no connection, or when the peer is dropped).
     ///
     /// # Errors
     /// When the socket cannot be bound.
@@ -72,17 +74,28 @@ impl SlowPeer {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
         listener.set_nonblocking(true)?;
+        let (stop, stopped) = mpsc::channel::<()>();
+        // Waits `duration` of real time; `false` when the peer was dropped meanwhile.
+        let wait = move |duration| {
+            matches!(
+                stopped.recv_timeout(duration),
+                Err(mpsc::RecvTimeoutError::Timeout)
+            )
+        };
         let thread = std::thread::spawn(move || {
             let give_up = Instant::now() + Duration::from_secs(5);
             while Instant::now() < give_up {
                 match listener.accept() {
                     Ok((mut stream, _)) => {
-                        wait_real(delay);
-                        let _ = stream.write_all(b"pong\n");
+                        if wait(delay) {
+                            let _ = stream.write_all(b"pong\n");
+                        }
                         return;
                     }
                     Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                        wait_real(Duration::from_millis(1));
+                        if !wait(Duration::from_millis(1)) {
+                            return;
+                        }
                     }
                     Err(_) => return,
                 }
@@ -90,6 +103,7 @@ impl SlowPeer {
         });
         Ok(SlowPeer {
             addr,
+            stop: Some(stop),
             thread: Some(thread),
         })
     }
@@ -102,8 +116,8 @@ impl SlowPeer {
 
 impl Drop for SlowPeer {
     fn drop(&mut self) {
-        // The thread ends by itself (after its one connection, or after 5 s); a test that
-        // connected has already made it end, so this join is short.
+        // Dropping the sender wakes the thread from its wait; the join is then short.
+        drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

@@ -55,7 +55,8 @@ async fn start_paused_makes_an_hour_take_no_time() {
 #[test]
 fn the_paused_clock_needs_current_thread() {
     assert!(paused_clock_builds_on(RuntimeFlavor::CurrentThread));
-    // `#[tokio::test(flavor = "multi_thread", start_paused = true)]` panics the same way.
+    // The attribute refuses the pair earlier: `#[tokio::test(flavor = "multi_thread",
+    // start_paused = true)]` is a compile error ("requires the `current_thread` runtime flavor").
     assert!(!paused_clock_builds_on(RuntimeFlavor::MultiThread));
 }
 // ANCHOR_END: paused

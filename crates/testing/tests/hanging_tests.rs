@@ -49,3 +49,17 @@ async fn the_waits_share_one_budget() {
     assert_eq!(start.elapsed(), ms(1_000)); // the whole test took its budget, not more
 }
 // ANCHOR_END: budget
+
+#[tokio::test(start_paused = true)]
+async fn a_budget_of_duration_max_never_runs_out() {
+    // "No budget" spelled as the largest duration: the waits run to their end, no panic.
+    let budget = Budget::new(std::time::Duration::MAX);
+    let start = Instant::now();
+    let slept = budget.wait("a long step", tokio::time::sleep(ms(86_400_000)));
+    assert_eq!(slept.await, Ok(()));
+    assert_eq!(start.elapsed(), ms(86_400_000));
+    assert_eq!(
+        budget.remaining(),
+        std::time::Duration::MAX - ms(86_400_000)
+    );
+}

@@ -41,6 +41,7 @@ fn the_client_rides_out_the_partition_and_the_restart() -> turmoil::Result {
 fn another_seed_draws_other_latencies() -> turmoil::Result {
     // The seed decides message latencies, so the stamps move; the outcome does not.
     let other = partition_and_restart(8)?;
+    assert_ne!(other, partition_and_restart(7)?);
     assert_eq!(
         other
             .iter()

@@ -79,16 +79,17 @@ async fn a_timeout_does_not_fire_while_spawn_blocking_runs() {
 // ANCHOR: socket_trap
 #[tokio::test(start_paused = true)]
 async fn a_real_socket_under_a_paused_clock_times_out_early() -> std::io::Result<()> {
-    // The peer answers after 20 ms of real time. The runtime, waiting only on the socket, has
-    // nothing to do, so auto-advance jumps to the 1 s timer before the bytes arrive.
-    let peer = SlowPeer::start(ms(20))?;
+    // The peer answers after 500 ms of real time (dropping it at the end stops it sooner). The
+    // runtime, waiting only on the socket, has nothing to do, so auto-advance jumps to the 1 s
+    // timer at once, long before the bytes arrive.
+    let peer = SlowPeer::start(ms(500))?;
     let mut stream = tokio::net::TcpStream::connect(peer.addr()).await?;
     let start = Instant::now();
     let mut reply = [0_u8; 5];
     let outcome = tokio::time::timeout(ms(1_000), stream.read_exact(&mut reply)).await;
     assert!(
         outcome.is_err(),
-        "timed out although the peer answers in 20 ms"
+        "timed out although the peer answers in 500 ms"
     );
     assert_eq!(start.elapsed(), ms(1_000));
     Ok(())
