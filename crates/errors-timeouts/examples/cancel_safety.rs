@@ -11,43 +11,18 @@
 //!
 //! Expected output: the golden transcript `cancel_safety.txt` beside this file.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use errors_timeouts::cancel_safety::{
-    Heartbeat, Relay, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated,
-    frames_with_read_buf, frames_with_read_exact, relay_with_reserve, relay_with_send,
+    Heartbeat, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated,
+    frames_with_read_buf, frames_with_read_exact, relay_six_to_a_slow_reader, relay_with_reserve,
+    relay_with_send,
 };
 use testing::Transcript;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, sleep};
-
-// ANCHOR: relay_scenario
-/// Six items through a relay whose output holds one item and is read every 0.25 s.
-async fn relay_scenario<F, Fut>(relay: F) -> (Relay, Vec<u32>)
-where
-    F: FnOnce(mpsc::Receiver<u32>, mpsc::Sender<u32>) -> Fut,
-    Fut: Future<Output = Relay>,
-{
-    let (input_tx, input_rx) = mpsc::channel(8);
-    let (output_tx, mut output_rx) = mpsc::channel(1);
-    for item in 1..=6 {
-        input_tx.send(item).await.expect("the relay is running");
-    }
-    drop(input_tx);
-    let consumer = async {
-        let mut received = Vec::new();
-        while let Some(item) = output_rx.recv().await {
-            received.push(item);
-            sleep(Duration::from_millis(250)).await;
-        }
-        received
-    };
-    tokio::join!(relay(input_rx, output_tx), consumer)
-}
-// ANCHOR_END: relay_scenario
 
 fn messages_every_300ms(count: u32) -> mpsc::Receiver<u32> {
     let (tx, rx) = mpsc::channel(1);
@@ -87,12 +62,14 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     let heartbeat = Heartbeat::new(Duration::from_millis(100))?;
     t.line("1. relay 6 items with a heartbeat while the output is full");
-    let (relay, received) = relay_scenario(|i, o| relay_with_send(i, o, heartbeat)).await;
+    let (relay, received) =
+        relay_six_to_a_slow_reader(|i, o| relay_with_send(i, o, heartbeat)).await;
     t.line(format!(
         "   send:    received {received:?} ({} heartbeats)",
         relay.heartbeats
     ));
-    let (relay, received) = relay_scenario(|i, o| relay_with_reserve(i, o, heartbeat)).await;
+    let (relay, received) =
+        relay_six_to_a_slow_reader(|i, o| relay_with_reserve(i, o, heartbeat)).await;
     t.line(format!(
         "   reserve: received {received:?} ({} heartbeats)",
         relay.heartbeats

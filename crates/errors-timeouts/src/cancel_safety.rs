@@ -5,7 +5,7 @@
 //! ```python
 //! while True:
 //!     try:
-//!         item = await asyncio.wait_for(queue.get(), timeout=1.0)   # cancelled get: item lost?
+//!         item = await asyncio.wait_for(queue.get(), timeout=1.0)   # cancelled get: nothing lost
 //!     except TimeoutError:
 //!         send_heartbeat(); continue
 //! ```
@@ -186,6 +186,38 @@ pub async fn relay_with_reserve(
     relay
 }
 // ANCHOR_END: relay_with_reserve
+
+// ANCHOR: relay_scenario
+/// The relay scenario of the example and the tests: items 1 to 6, queued before the relay
+/// starts, go through `relay` to an output channel that holds one item and is read every
+/// 250 ms, with the relay's heartbeat beating meanwhile. Returns what the relay did and what
+/// the reader received, in order.
+///
+/// # Cancel safety
+/// Dropping it drops the relay and the reader: items not yet received are lost.
+pub async fn relay_six_to_a_slow_reader<F, Fut>(relay: F) -> (Relay, Vec<u32>)
+where
+    F: FnOnce(mpsc::Receiver<u32>, mpsc::Sender<u32>) -> Fut,
+    Fut: Future<Output = Relay>,
+{
+    let (input_tx, input_rx) = mpsc::channel(8);
+    let (output_tx, mut output_rx) = mpsc::channel(1);
+    for item in 1..=6 {
+        // Never fails or waits: the receiver is in hand and there is room for all six.
+        let _ = input_tx.try_send(item);
+    }
+    drop(input_tx);
+    let reader = async {
+        let mut received = Vec::new();
+        while let Some(item) = output_rx.recv().await {
+            received.push(item);
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        received
+    };
+    tokio::join!(relay(input_rx, output_tx), reader)
+}
+// ANCHOR_END: relay_scenario
 
 /// What a fetch raced against messages did.
 #[derive(Debug, Clone, PartialEq, Eq)]

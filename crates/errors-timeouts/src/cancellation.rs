@@ -40,6 +40,7 @@
 //! [`crate::shield`], [`crate::cancel_safety`].
 
 use std::fmt;
+use std::future::Future;
 
 use basics::TaskFailed;
 use tokio::task::JoinHandle;
@@ -123,12 +124,14 @@ impl<F: FnOnce()> fmt::Debug for OnDrop<F> {
 /// ```
 ///
 /// # Cancel safety
-/// The abort is requested when the returned future is first polled; dropping it afterwards
-/// only stops waiting for the task to finish stopping.
-pub async fn stop_task<T>(handle: JoinHandle<T>) -> Result<T, TaskFailed> {
+/// The abort is requested by the call, before the returned future is polled; dropping the
+/// future (even unpolled) only stops waiting for the task to finish stopping.
+pub fn stop_task<T>(handle: JoinHandle<T>) -> impl Future<Output = Result<T, TaskFailed>> {
     handle.abort();
-    handle
-        .await
-        .map_err(|error| TaskFailed::from_join_error(0, error))
+    async move {
+        handle
+            .await
+            .map_err(|error| TaskFailed::from_join_error(0, error))
+    }
 }
 // ANCHOR_END: stop_task

@@ -30,7 +30,8 @@
 //!
 //! # Pitfalls
 //! - The common Python rendition (★ defect 10) reads the wall clock (`time.time()`): it jumps
-//!   when the system clock is set and no test can control it. Here every transition is tested on
+//!   when the system clock is set. `time.monotonic()` does not jump, but no test can move it
+//!   either. Here every transition is tested on
 //!   the paused clock, and a proptest checks that no call is admitted while open before
 //!   `open_for` has passed.
 //!

@@ -41,8 +41,12 @@ use tokio_util::task::TaskTracker;
 /// Runs critical work as tasks that outlive their callers, and lets shutdown wait for them.
 ///
 /// Cheap to clone: clones share one set of shielded tasks (a [`TaskTracker`], an `Arc`
-/// inside). A shield has no `close`: work can be shielded at any time, also while someone
-/// [`wait`](Shield::wait)s, and dropping every handle stops nothing (shielded work finishes).
+/// inside). A shield has no `close` and no `shutdown(self)`, unlike the workspace's other types
+/// with background work: refusing work would give `run` an error that the work it exists for
+/// (a write that must happen) has no use for, and dropping a handle must not stop shielded
+/// work. So work can be shielded at any time, also while someone [`wait`](Shield::wait)s
+/// (`wait` is the shutdown's wait, on any clone), and dropping every handle stops nothing:
+/// shielded work finishes, or is cut only when its runtime shuts down.
 ///
 /// # Examples
 /// ```

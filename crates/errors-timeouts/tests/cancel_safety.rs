@@ -8,7 +8,8 @@ use std::time::Duration;
 use basics::ConfigError;
 use errors_timeouts::cancel_safety::{
     Heartbeat, acquire_pinned, acquire_recreated, fetch_pinned, fetch_recreated,
-    frames_with_read_buf, frames_with_read_exact, relay_with_reserve, relay_with_send,
+    frames_with_read_buf, frames_with_read_exact, relay_six_to_a_slow_reader, relay_with_reserve,
+    relay_with_send,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{Mutex, Semaphore, broadcast, mpsc, oneshot, watch};
@@ -19,26 +20,13 @@ const TICK: Duration = Duration::from_millis(10);
 // ---- pair 1: send vs reserve -------------------------------------------------------------------
 
 async fn relay_six_items(lossless: bool) -> Vec<u32> {
-    let (input_tx, input_rx) = mpsc::channel(8);
-    let (output_tx, mut output_rx) = mpsc::channel(1);
-    for item in 1..=6 {
-        input_tx.send(item).await.expect("open");
-    }
-    drop(input_tx);
-    let consumer = async {
-        let mut received = Vec::new();
-        while let Some(item) = output_rx.recv().await {
-            received.push(item);
-            sleep(Duration::from_millis(250)).await;
-        }
-        received
-    };
     let period = Heartbeat::new(Duration::from_millis(100)).expect("a valid period");
-    if lossless {
-        tokio::join!(relay_with_reserve(input_rx, output_tx, period), consumer).1
+    let (_, received) = if lossless {
+        relay_six_to_a_slow_reader(|i, o| relay_with_reserve(i, o, period)).await
     } else {
-        tokio::join!(relay_with_send(input_rx, output_tx, period), consumer).1
-    }
+        relay_six_to_a_slow_reader(|i, o| relay_with_send(i, o, period)).await
+    };
+    received
 }
 
 #[tokio::test(start_paused = true)]

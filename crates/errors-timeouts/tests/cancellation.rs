@@ -116,3 +116,24 @@ async fn dropping_a_join_handle_detaches_it_does_not_cancel() {
         "the detached task ran to the end"
     );
 }
+
+/// Review: `stop_task` used to be an `async fn`, so a future dropped before its first poll (a
+/// `select!` branch that lost, a timeout of zero) never aborted the task and detached it. The
+/// abort is now requested by the call.
+#[tokio::test(start_paused = true)]
+async fn a_stop_dropped_before_its_first_poll_still_stops_the_task() {
+    let stopped = Arc::new(AtomicUsize::new(0));
+    let task = tokio::spawn({
+        let stopped = Arc::clone(&stopped);
+        async move {
+            let _guard = on_drop(move || {
+                stopped.fetch_add(1, Ordering::SeqCst);
+            });
+            sleep(Duration::from_secs(60)).await;
+        }
+    });
+    tokio::task::yield_now().await; // the task starts and parks in its sleep
+    drop(stop_task(task));
+    tokio::task::yield_now().await;
+    assert_eq!(stopped.load(Ordering::SeqCst), 1, "the task was dropped");
+}

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use testing::{FakeService, Script, Step};
 use tokio::time::Instant;
 
-const MS: fn(u64) -> Duration = Duration::from_millis;
+use testing::ms;
 
 /// Calls `remote` through `retry`, recording when each attempt started (ms since the start).
 async fn attempt_times(
@@ -44,7 +44,7 @@ async fn fails_twice_then_succeeds_after_exactly_the_planned_delays() {
         Script::new().then_repeat(2, Step::fail()).then(Step::ok()),
     );
     let policy = RetryPolicy::builder()
-        .initial_delay(MS(100))
+        .initial_delay(ms(100))
         .build()
         .expect("valid");
     let (times, outcome) = attempt_times(&policy, &remote).await;
@@ -57,8 +57,8 @@ async fn exponential_delays_are_capped_by_max_delay() {
     let remote = FakeService::new("r", Script::new().then(Step::fail()));
     let policy = RetryPolicy::builder()
         .max_attempts(6)
-        .initial_delay(MS(100))
-        .max_delay(MS(500))
+        .initial_delay(ms(100))
+        .max_delay(ms(500))
         .build()
         .expect("valid");
     let (times, outcome) = attempt_times(&policy, &remote).await;
@@ -74,12 +74,12 @@ async fn exponential_delays_are_capped_by_max_delay() {
 async fn seeded_jitter_gives_the_same_exact_sequence_on_every_run() {
     let policy = RetryPolicy::builder()
         .max_attempts(5)
-        .initial_delay(MS(200))
+        .initial_delay(ms(200))
         .jitter(Jitter::Equal { seed: 42 })
         .build()
         .expect("valid");
     let delays: Vec<_> = policy.delays().collect();
-    assert_eq!(delays, [MS(174), MS(232), MS(511), MS(1_075)]);
+    assert_eq!(delays, [ms(174), ms(232), ms(511), ms(1_075)]);
     assert_eq!(policy.delays().collect::<Vec<_>>(), delays, "reproducible");
     // On the paused clock the sleeps are exactly those delays.
     let remote = FakeService::new("r", Script::new().then(Step::fail()));
@@ -87,7 +87,7 @@ async fn seeded_jitter_gives_the_same_exact_sequence_on_every_run() {
     assert_eq!(times, [0, 174, 406, 917, 1_992]);
     let other_seed = RetryPolicy::builder()
         .max_attempts(5)
-        .initial_delay(MS(200))
+        .initial_delay(ms(200))
         .jitter(Jitter::Equal { seed: 43 })
         .build()
         .expect("valid");
@@ -117,7 +117,7 @@ async fn a_permanent_error_after_a_retry_counts_every_attempt() {
     let remote = FakeService::new("r", Script::new().then_repeat(2, Step::fail()));
     let policy = RetryPolicy::builder()
         .max_attempts(5)
-        .initial_delay(MS(100))
+        .initial_delay(ms(100))
         .build()
         .expect("valid");
     let mut seen = 0;
@@ -136,7 +136,7 @@ async fn a_permanent_error_after_a_retry_counts_every_attempt() {
         Err(RetryError::Permanent { attempts: 2, .. })
     ));
     assert_eq!(remote.stats().started, 2);
-    assert_eq!(start.elapsed(), MS(100));
+    assert_eq!(start.elapsed(), ms(100));
 }
 
 #[tokio::test(start_paused = true)]
@@ -161,8 +161,8 @@ async fn the_budget_stops_retries_that_would_start_too_late() {
     );
     let policy = RetryPolicy::builder()
         .max_attempts(10)
-        .initial_delay(MS(100))
-        .budget(MS(2_500))
+        .initial_delay(ms(100))
+        .budget(ms(2_500))
         .build()
         .expect("valid");
     let start = Instant::now();
@@ -173,7 +173,7 @@ async fn the_budget_stops_retries_that_would_start_too_late() {
         matches!(outcome, Err(RetryError::BudgetSpent { attempts: 3, .. })),
         "{outcome:?}"
     );
-    assert_eq!(start.elapsed(), MS(3_300));
+    assert_eq!(start.elapsed(), ms(3_300));
 }
 
 #[tokio::test(start_paused = true)]
@@ -184,8 +184,8 @@ async fn an_attempt_starting_exactly_at_the_budget_runs_and_no_sleep_is_wasted()
     let remote = FakeService::new("r", Script::new().then(Step::fail()));
     let policy = RetryPolicy::builder()
         .max_attempts(10)
-        .initial_delay(MS(100))
-        .budget(MS(300))
+        .initial_delay(ms(100))
+        .budget(ms(300))
         .build()
         .expect("valid");
     let start = Instant::now();
@@ -195,7 +195,7 @@ async fn an_attempt_starting_exactly_at_the_budget_runs_and_no_sleep_is_wasted()
         matches!(outcome, Err(RetryError::BudgetSpent { attempts: 3, .. })),
         "{outcome:?}"
     );
-    assert_eq!(start.elapsed(), MS(300));
+    assert_eq!(start.elapsed(), ms(300));
 }
 
 #[test]
@@ -306,7 +306,7 @@ async fn backon_on_tokios_sleeper_follows_the_paused_clock() {
     let reply = (|| remote.call())
         .retry(
             ExponentialBuilder::default()
-                .with_min_delay(MS(100))
+                .with_min_delay(ms(100))
                 .with_max_times(5),
         )
         .sleep(TokioSleeper)
@@ -317,7 +317,7 @@ async fn backon_on_tokios_sleeper_follows_the_paused_clock() {
     assert_eq!(*delays.lock().expect("not poisoned"), [100, 200, 400]);
     // backon multiplies by an f32 factor, so a delay can round up by a millisecond.
     let elapsed = start.elapsed();
-    assert!(elapsed >= MS(700) && elapsed <= MS(703), "{elapsed:?}");
+    assert!(elapsed >= ms(700) && elapsed <= ms(703), "{elapsed:?}");
 }
 
 proptest! {
@@ -334,13 +334,13 @@ proptest! {
     ) {
         let builder = RetryPolicy::builder()
             .max_attempts(attempts)
-            .initial_delay(MS(initial_ms))
+            .initial_delay(ms(initial_ms))
             .multiplier(multiplier)
-            .max_delay(MS(max_ms));
+            .max_delay(ms(max_ms));
         let plain: Vec<_> = builder.build().expect("valid").delays().collect();
         prop_assert_eq!(plain.len(), attempts - 1);
         prop_assert!(plain.windows(2).all(|w| w[0] <= w[1]));
-        prop_assert!(plain.iter().all(|d| *d <= MS(max_ms)));
+        prop_assert!(plain.iter().all(|d| *d <= ms(max_ms)));
         prop_assert!(plain.iter().all(|d| d.subsec_nanos() % 1_000_000 == 0));
         let full: Vec<_> = builder.jitter(Jitter::Full { seed }).build().expect("valid").delays().collect();
         let equal: Vec<_> = builder.jitter(Jitter::Equal { seed }).build().expect("valid").delays().collect();
@@ -412,16 +412,77 @@ fn equal_jitter_stays_within_half_and_whole_delay() {
     for seed in 0..200 {
         let policy = RetryPolicy::builder()
             .max_attempts(20)
-            .initial_delay(MS(3))
+            .initial_delay(ms(3))
             .multiplier(1)
             .jitter(Jitter::Equal { seed })
             .build()
             .expect("valid");
         for delay in policy.delays() {
             assert!(
-                delay >= Duration::from_micros(1_500) && delay <= MS(3),
+                delay >= Duration::from_micros(1_500) && delay <= ms(3),
                 "seed {seed}: {delay:?} outside [1.5 ms, 3 ms]"
             );
+        }
+    }
+}
+
+proptest! {
+    /// Review of issue 10, item 8, for random sub-millisecond and jittered settings and attempts
+    /// that take time themselves: on the paused clock each gap between an attempt's end and the
+    /// next one's start is exactly the delay `delays()` reports, no attempt starts after the
+    /// budget, and `BudgetSpent` comes only when the next reported delay would have crossed it.
+    #[test]
+    fn the_reported_schedule_is_the_slept_one_and_the_budget_holds(
+        attempts in 1usize..8,
+        initial_us in 0u64..5_000,
+        multiplier in 1u32..4,
+        max_us in 1u64..8_000,
+        jitter in 0u8..3,
+        seed in any::<u64>(),
+        work_us in proptest::collection::vec(0u64..3_000, 8),
+        budget_us in proptest::option::of(1u64..20_000),
+    ) {
+        let jitter = match jitter {
+            0 => Jitter::None,
+            1 => Jitter::Full { seed },
+            _ => Jitter::Equal { seed },
+        };
+        let mut builder = RetryPolicy::builder()
+            .max_attempts(attempts)
+            .initial_delay(Duration::from_micros(initial_us))
+            .multiplier(multiplier)
+            .max_delay(Duration::from_micros(max_us))
+            .jitter(jitter);
+        if let Some(budget) = budget_us {
+            builder = builder.budget(Duration::from_micros(budget));
+        }
+        let policy = builder.build().expect("valid");
+        let reported: Vec<Duration> = policy.delays().collect();
+        let (spans, outcome) = testing::paused_runtime().block_on(async {
+            let start = Instant::now();
+            let spans = Mutex::new(Vec::new());
+            let outcome = retry(&policy, |_: &()| true, || {
+                let work = Duration::from_micros(work_us[spans.lock().expect("not poisoned").len()]);
+                let spans = &spans;
+                async move {
+                    let began = start.elapsed();
+                    tokio::time::sleep(work).await;
+                    spans.lock().expect("not poisoned").push((began, start.elapsed()));
+                    Err::<(), ()>(())
+                }
+            })
+            .await;
+            (spans.into_inner().expect("not poisoned"), outcome)
+        });
+        let gaps: Vec<Duration> = spans.windows(2).map(|w| w[1].0 - w[0].1).collect();
+        prop_assert_eq!(&gaps[..], &reported[..gaps.len()], "reported {:?}, spans {:?}", reported, spans);
+        if let Some(budget) = budget_us.map(Duration::from_micros) {
+            prop_assert!(spans.iter().all(|(began, _)| *began <= budget), "{:?}", spans);
+            if let Err(RetryError::BudgetSpent { attempts: made, .. }) = outcome {
+                prop_assert_eq!(made, spans.len());
+                let last_end = spans.last().expect("one attempt at least").1;
+                prop_assert!(last_end + reported[made - 1] > budget);
+            }
         }
     }
 }

@@ -28,6 +28,10 @@
 //!   other tasks out.
 //! - Shutdown is a drop. No "stop" command is needed, and a forgotten one cannot leave the actor
 //!   running.
+//! - No `close` or `shutdown(self)` (the workspace's pair for types with background work): the
+//!   handle is a cheap clone, so one clone's `shutdown` could not stop an actor that other clones
+//!   still talk to. The last drop is the close; awaiting the `JoinHandle` from
+//!   [`Counters::spawn`] is the wait, and it returns what happened (the final state).
 //! - A caller cancelled while waiting for its reply drops the oneshot receiver; the actor's
 //!   reply then fails and is ignored, but the command has been applied.
 //!

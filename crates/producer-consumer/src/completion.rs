@@ -19,8 +19,10 @@
 //! [`CompletionReport`], or a [`CompletionError`] naming the task that panicked).
 //!
 //! # Differences
-//! - No cancellation is needed to stop the consumers: they return by themselves. In asyncio the
-//!   consumers are still blocked in `queue.get()` after `join()`, so they must be cancelled.
+//! - No cancellation is needed to stop the consumers: they return by themselves. Python 3.13's
+//!   `Queue.shutdown()` is the direct equivalent of dropping the senders (`get()` raises
+//!   `QueueShutDown` once the queue is empty); before it, consumers still blocked in
+//!   `queue.get()` after `join()` are cancelled.
 //! - Dropping the run's future drops its task set, which aborts every producer and consumer:
 //!   nothing outlives it.
 //!

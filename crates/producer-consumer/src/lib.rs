@@ -19,8 +19,10 @@
 //! - a task or thread that gave no output is a [`basics::task::TaskFailed`], wrapped with context
 //!   where there is some ([`pipeline::PipelineError::Stage`], [`completion::CompletionError`]);
 //! - constructors that start tasks are `spawn` ([`worker_pool::spawn`], [`Counters::spawn`],
-//!   [`spawn_feeder`]); `close(&self) -> bool` stops new work at once; handles whose drop
-//!   stops work are `#[must_use]`.
+//!   [`spawn_feeder`]); `close(&self) -> bool` stops new work at once; the worker pool's
+//!   `shutdown(self)` ([`worker_pool::Results::shutdown`]) closes, lets accepted work finish and
+//!   returns the outcomes (the actor and the pipeline say in their docs why they stop by a drop
+//!   and a `join` instead); handles whose drop stops work are `#[must_use]`.
 #![warn(missing_docs)]
 
 pub mod actor;

@@ -23,6 +23,9 @@
 //!   remember to forward.
 //! - Each stage is a `Send + 'static` task; a stage that owns state (a counter, a connection)
 //!   owns it in its `FnMut` closure.
+//! - No `close` or `shutdown(self)`: the pipeline does not own its input (the caller holds the
+//!   first sender), so there is nothing for it to close; dropping that sender is the close, and
+//!   [`Pipeline::join`] is the wait that reports, as a task group's `join` is.
 //!
 //! # Pitfalls
 //! - A stage that fails while upstream is blocked on a full queue: in asyncio upstream waits

@@ -21,9 +21,10 @@
 //! the worker goes on with the next one. [`Results::ordered`] reorders by index.
 //!
 //! Dropping every [`WorkerPool`] handle closes the input: workers finish what was accepted, then
-//! [`Results::recv`] returns `None`. Dropping [`Results`] aborts the workers. After either
-//! [`WorkerPool::close`] or the drop of [`Results`], a `submit` waiting for a slot gets its item
-//! back at once.
+//! [`Results::recv`] returns `None`. [`Results::shutdown`] closes the input for every handle,
+//! lets the workers finish what was accepted and returns the outcomes not read yet. Dropping
+//! [`Results`] aborts the workers. After [`WorkerPool::close`], a shutdown or the drop of
+//! [`Results`], a `submit` waiting for a slot gets its item back at once.
 //!
 //! # Differences
 //! - asyncio workers die with the first exception and their items vanish; here a panic is caught
@@ -185,6 +186,7 @@ where
     let results = Results {
         done: done_rx,
         slots,
+        input: Box::new(move || input_rx.close()),
         _workers: tasks,
     };
     Ok((pool, results))
@@ -263,6 +265,10 @@ pub struct Results<R> {
     done: mpsc::UnboundedReceiver<Done<R>>,
     // Closed on drop, so that no submit waits for a slot, or takes one, once nobody reads.
     slots: Arc<Semaphore>,
+    // Closes the input channel, for `shutdown`. (A receiving end, so that it does not keep the
+    // input open once every `WorkerPool` handle is dropped; boxed, because `Results` does not
+    // name the item type.)
+    input: Box<dyn Fn() -> bool + Send + Sync>,
     // Owned so that dropping `Results` aborts every worker: nothing is left detached.
     _workers: JoinSet<()>,
 }
@@ -276,6 +282,23 @@ impl<R> Results<R> {
     pub async fn recv(&mut self) -> Option<Outcome<R>> {
         // The `Done` drops here, and with it the item's slot, for the next submit.
         Some(self.done.recv().await?.outcome)
+    }
+
+    /// Closes the pool's input for every [`WorkerPool`] handle (as [`WorkerPool::close`]
+    /// does), lets the workers finish every accepted item, and returns the outcomes not read
+    /// yet, in completion order.
+    ///
+    /// # Cancel safety
+    /// Dropping the future drops `Results`: the workers are aborted and the outcomes not
+    /// returned yet are lost. The input stays closed.
+    pub async fn shutdown(mut self) -> Vec<Outcome<R>> {
+        self.slots.close();
+        (self.input)();
+        let mut rest = Vec::new();
+        while let Some(outcome) = self.recv().await {
+            rest.push(outcome);
+        }
+        rest
     }
 
     /// The same outcomes in submission order.
@@ -344,6 +367,20 @@ impl<R> OrderedResults<R> {
     }
 }
 // ANCHOR_END: ordered
+
+impl<R> OrderedResults<R> {
+    /// [`Results::shutdown`] in submission order: closes the input, lets the workers finish
+    /// every accepted item, and returns the outcomes not read yet, by index.
+    ///
+    /// # Cancel safety
+    /// As [`Results::shutdown`]: dropping the future aborts the workers.
+    pub async fn shutdown(self) -> Vec<Outcome<R>> {
+        let mut rest: Vec<Outcome<R>> = self.early.into_values().map(|done| done.outcome).collect();
+        rest.extend(self.results.shutdown().await);
+        rest.sort_by_key(|outcome| outcome.index);
+        rest
+    }
+}
 
 impl<R> fmt::Debug for OrderedResults<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -300,3 +300,55 @@ async fn close_fails_a_submit_waiting_for_a_slot_at_once() {
     assert_eq!(done.output.expect("no panic"), 0);
     assert!(results.recv().await.is_none());
 }
+
+// Review: `shutdown(self)` as the vocabulary has it: close, let accepted work finish, report.
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_closes_every_handle_finishes_accepted_items_and_returns_the_rest() {
+    let (pool, mut results) = worker_pool::spawn(config(2, 8), |n: u32| async move {
+        sleep(Duration::from_millis(100 * u64::from(n + 1))).await;
+        n
+    })
+    .expect("valid config");
+    let start = Instant::now();
+    for n in 0..5 {
+        pool.submit(n).await.expect("open");
+    }
+    let first = results.recv().await.expect("an outcome");
+    assert_eq!(
+        (first.index, start.elapsed()),
+        (0, Duration::from_millis(100))
+    );
+    // Another handle is still alive: shutdown closes the input for it too.
+    let rest = timeout(Duration::from_secs(60), results.shutdown())
+        .await
+        .expect("shutdown cannot hang while a handle lives");
+    let indices: Vec<usize> = rest.iter().map(|outcome| outcome.index).collect();
+    assert_eq!(indices, [1, 2, 3, 4], "completion order");
+    // Workers: 0 (0-100), 1 (0-200), 2 (100-400), 3 (200-600), 4 (400-900).
+    assert_eq!(start.elapsed(), Duration::from_millis(900));
+    assert!(rest.iter().all(|outcome| outcome.output.is_ok()));
+    assert!(matches!(
+        pool.submit(9).await,
+        Err(producer_consumer::Closed(9))
+    ));
+    assert!(!pool.close(), "already closed by shutdown");
+}
+
+#[tokio::test(start_paused = true)]
+async fn ordered_shutdown_returns_the_rest_in_submission_order() {
+    let (pool, results) = worker_pool::spawn(config(3, 8), |n: u32| async move {
+        sleep(Duration::from_millis(100 * u64::from(3 - n % 3))).await;
+        n
+    })
+    .expect("valid config");
+    for n in 0..6 {
+        pool.submit(n).await.expect("open");
+    }
+    let mut ordered = results.ordered();
+    let first = ordered.recv().await.expect("an outcome");
+    assert_eq!(first.index, 0);
+    let rest = ordered.shutdown().await;
+    let indices: Vec<usize> = rest.iter().map(|outcome| outcome.index).collect();
+    assert_eq!(indices, [1, 2, 3, 4, 5]);
+}
