@@ -455,7 +455,7 @@ mod tests {
         let mut tally = Tally::default();
         check(&root, &mut tally, false).unwrap();
         // Unique example names and defect references only: no topic's crate exists.
-        assert_eq!((tally.passed, tally.failed), (2, 0));
+        assert_eq!((tally.passed, tally.failed), (3, 0));
 
         std::fs::write(helpers.join("src/lib.rs"), "//! cites defect 11\n").unwrap();
         let found = defect_references(&root).unwrap();

@@ -393,7 +393,11 @@ mod tests {
         std::fs::write(basics.join("examples/hello.rs"), "").unwrap();
         let apps = root.join("examples");
         std::fs::create_dir_all(apps.join("examples")).unwrap();
-        std::fs::write(apps.join("Cargo.toml"), "[package]\nname = \"real-world\"\n").unwrap();
+        std::fs::write(
+            apps.join("Cargo.toml"),
+            "[package]\nname = \"real-world\"\n",
+        )
+        .unwrap();
         std::fs::write(apps.join("examples/chat.rs"), "").unwrap();
 
         let found: Vec<(String, String)> = crates(&root)
