@@ -1,40 +1,14 @@
 //! As completed: handle each result as soon as it is ready, in completion order.
 //!
-//! # Python
-//! ```python
-//! async def fetch(i, delay):
-//!     await asyncio.sleep(delay)
-//!     return i
-//!
-//! for next_done in asyncio.as_completed([fetch(1, 0.3), fetch(2, 0.1), fetch(3, 0.2)]):
-//!     print(await next_done)   # 2, 3, 1
-//! ```
-//!
-//! # Rust
 //! - [`as_completed`]: a [`Stream`] of `(index, output)` pairs in completion order, polling every
 //!   future on the current task ([`futures::stream::FuturesUnordered`]).
 //! - [`spawn_as_completed`]: the same with one task per future ([`IndexedJoinSet`] and its
 //!   `join_next`), returned as an [`AsCompleted`] stream that aborts what is left when dropped.
 //!
-//! # Differences
-//! - asyncio's `as_completed` yields awaitables and loses which input each one came from (until
-//!   Python 3.13); here every item carries its input index.
-//! - Futures are lazy: nothing runs until the stream is polled. Between two `next().await`s the
-//!   futures of [`as_completed`] are not polled at all, so slow handling of one result delays the
-//!   others' progress (not their timers); spawned tasks keep running.
-//! - Dropping the stream cancels everything still running.
+//! [`gather`](mod@crate::gather) gives all results in input order; [`race`](mod@crate::race) the
+//! first success only.
 //!
-//! # Pitfalls
-//! - Iterating a `Vec` of handles and awaiting each in turn gives input order, not completion
-//!   order (the example shows both).
-//! - An empty input is an empty stream, not an error: it ends at once.
-//!
-//! # In production
-//! `FuturesUnordered` (or `stream::iter(..).buffer_unordered(n)` when the fan-out must be
-//! bounded) for work on one task; `JoinSet::join_next` for spawned tasks.
-//!
-//! # See also
-//! [`gather`](mod@crate::gather) for all results in input order; [`race`](mod@crate::race) for the first success only.
+//! The lesson: `docs/basics.md`, section *As completed*.
 
 use std::future::Future;
 use std::pin::Pin;

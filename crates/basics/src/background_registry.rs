@@ -1,43 +1,12 @@
 //! Background registry: named long-lived jobs, owned in one place, stopped together on exit.
 //!
-//! # Python
-//! ```python
-//! background = set()                          # strong refs: the loop only keeps weak ones
-//! for name, job in jobs.items():
-//!     task = asyncio.create_task(job(), name=name)
-//!     background.add(task)
-//!     task.add_done_callback(background.discard)
-//! ...
-//! for task in background:
-//!     task.cancel()
-//! await asyncio.wait(background, timeout=5)   # whatever is left is abandoned
-//! ```
-//!
-//! # Rust
 //! [`BackgroundRegistry`] spawns each job on a [`TaskTracker`] with a child of one
 //! [`CancellationToken`]. [`shutdown`](BackgroundRegistry::shutdown) cancels the token (the
 //! polite request every job watches), waits for the jobs until a deadline, aborts those still
 //! running, waits for them to stop, and reports which job stopped how in a [`ShutdownReport`].
+//! Dropping the registry without `shutdown` cancels and aborts every job, without waiting.
 //!
-//! # Differences
-//! - A tokio task is never garbage-collected: the set of strong references Python needs is, in
-//!   Rust, a place that can *stop* the tasks. Without one, a dropped `JoinHandle` leaves its task
-//!   running with no way to reach it.
-//! - Cancellation comes in two strengths: the token asks (the job finishes its current step and
-//!   cleans up on its own terms), `abort` forces (the job is dropped at its next `.await`).
-//!   asyncio's `cancel()` is one `CancelledError` the task may catch and ignore.
-//! - Jobs are spawned tasks, so `Send + 'static`.
-//!
-//! # Pitfalls
-//! - A job that never looks at its token can only be aborted: the report names it
-//!   ([`ShutdownReport::aborted`]; `tests/background_registry.rs`).
-//! - Waiting for jobs with no deadline lets one stuck job hang the exit.
-//! - A deadline already past is not an error: shutdown must always stop everything, so every job
-//!   still running is aborted at once (documented and tested).
-//!
-//! # In production
-//! `TaskTracker` + `CancellationToken` is the graceful-shutdown idiom of tokio-util; the
-//! `production` crate's graceful shutdown adds signals and in-flight work.
+//! The lesson: `docs/basics.md`, section *Background registry*.
 
 use std::future::Future;
 

@@ -1,51 +1,18 @@
 //! Blocking work off the runtime: run a blocking or CPU-heavy call on another thread so the
 //! runtime's threads keep serving every other task.
 //!
-//! # Python
-//! ```python
-//! def blocking_double(n):
-//!     time.sleep(1)                  # a blocking library call
-//!     return n * 2
-//!
-//! results = await asyncio.gather(*(asyncio.to_thread(blocking_double, n) for n in range(1, 6)))
-//! ```
-//!
-//! # Rust
 //! - [`tokio::task::spawn_blocking`]: tokio's own blocking pool (up to 512 threads by default),
 //!   for blocking calls such as file I/O or a synchronous client.
 //! - [`BlockingPool`]: a dedicated pool with a fixed number of threads and a bounded queue, for
 //!   work that must not take over tokio's blocking pool, or whose parallelism must be capped.
-//!   It is created once and reused: the ★ defect of the common Python rendition builds and tears
-//!   down a new executor on every call.
-//! - CPU-bound data parallelism belongs to rayon (a thread per core, work stealing), reached from
-//!   async code through a oneshot channel; it is not a dependency of this crate.
+//!   It is created once and reused, where the common Python rendition builds and tears down a new
+//!   executor on every call.
 //!
-//! # Differences
-//! - A blocking call on a runtime thread stalls every task on that thread: timers, heartbeats,
-//!   I/O. asyncio has the same problem with its one loop thread; tokio's multi-thread runtime only
-//!   hides it until all workers are blocked.
-//! - A blocking job cannot be cancelled: dropping the future that waits for it drops only the
-//!   result; the thread runs the job to its end.
-//! - On the paused test clock, tokio stops auto-advancing time while a `spawn_blocking` job runs
-//!   (the job may be waiting for real time); jobs on a [`BlockingPool`] do not hold the clock.
+//! A blocking job cannot be cancelled: dropping the future that waits for it drops only the
+//! result. CPU-bound data parallelism belongs to rayon, which is not a dependency of this crate.
+//! [`sync_calling_async`](crate::sync_calling_async) goes the other direction.
 //!
-//! # Pitfalls
-//! - Blocking inline in `async fn` (`std::thread::sleep`, a synchronous HTTP client, a long loop):
-//!   the example shows a ticker stalled by it and the stall as the `testing` crate's stall
-//!   monitor measures it; `tests/blocking_work.rs` shows the ticker ticking beside work moved
-//!   off the runtime, and the monitor reporting the inline job only.
-//! - A new pool per call pays thread start-up every time and caps nothing (tested:
-//!   `the_pool_is_created_once_and_reused`).
-//! - An unbounded queue in front of a pool hides overload; [`BlockingPool::run`] waits for a free
-//!   slot instead.
-//!
-//! # In production
-//! `spawn_blocking` for occasional blocking I/O; a dedicated, bounded pool (or a `Semaphore` in
-//! front of `spawn_blocking`) for heavy or numerous blocking calls; rayon for CPU-bound data
-//! parallelism; `tokio::fs` and async clients instead of blocking ones where they exist.
-//!
-//! # See also
-//! `sync_calling_async` for the other direction.
+//! The lesson: `docs/basics.md`, section *Blocking work off the runtime*.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};

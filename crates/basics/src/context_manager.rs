@@ -1,51 +1,15 @@
 //! Async context manager: a resource that needs an async step to close, closed on every path.
 //!
-//! # Python
-//! ```python
-//! @asynccontextmanager
-//! async def connection(db):
-//!     conn = await db.connect()        # 0.1 s
-//!     try:
-//!         yield conn
-//!     finally:
-//!         await conn.close()           # 0.1 s, even when the body raised
-//!
-//! async with connection(db) as conn:
-//!     rows = await conn.query("SELECT 1")   # 0.2 s
-//! ```
-//!
-//! # Rust
 //! Rust has no async `Drop`: a destructor cannot `.await`. So the resource is an RAII guard
 //! ([`Connection`]) with two exits:
 //! - the normal one, an explicit `async fn` [`Connection::close`] that consumes the guard;
 //! - a fallback in `Drop` for every path that skips it (an early `?`, a panic, a cancelled task):
-//!   synchronous, best-effort cleanup, here recorded as an *abandoned* connection, the way a
-//!   server sees a reset socket.
+//!   synchronous, best-effort cleanup, here recorded as an *abandoned* connection.
 //!
 //! [`with_connection`] is the `async with`: it opens, runs an async closure on `&mut Connection`
 //! and always awaits `close`, whether the body returned `Ok` or `Err`.
 //!
-//! # Differences
-//! - `__aexit__` always runs unless the event loop dies; in Rust the graceful close runs only if
-//!   something awaits it. Dropping the future of [`with_connection`] mid-body (a timeout, an
-//!   aborted task) skips `close`, and `Drop` does the fallback.
-//! - Cancellation is a drop at an `.await`, so a cancelled `close` also ends in the fallback.
-//! - The body borrows the connection (`&mut Connection`), so it cannot leak it past the scope:
-//!   the borrow checker does what Python leaves to convention.
-//!
-//! # Pitfalls
-//! - Forgetting `close`: the guard is dropped and the fallback runs (tested:
-//!   `a_dropped_connection_is_marked_abandoned_not_closed`).
-//! - Blocking in `Drop` (a `block_on` to run the async close) panics inside a runtime; spawning
-//!   the close from `Drop` leaves a task nobody awaits unless it is tracked.
-//!
-//! # In production
-//! Database pools (sqlx, deadpool, bb8) return connections to the pool in `Drop` and do the async
-//! work on their own tasks; for your own resources, a guard with an explicit `async fn close`, a
-//! scoped helper like [`with_connection`], and a `Drop` that only records or signals.
-//!
-//! # See also
-//! `errors-timeouts`' cancellation and cleanup; `production`'s lifespan.
+//! The lesson: `docs/basics.md`, section *Async context manager*.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

@@ -1,15 +1,5 @@
-//! Gather: run many futures concurrently and wait for all of them.
+//! Gather: run many futures concurrently and wait for all of them, outputs in input order.
 //!
-//! # Python
-//! ```python
-//! async def fetch_user(user_id):
-//!     await asyncio.sleep(0.5)
-//!     return f"user {user_id}"
-//!
-//! users = await asyncio.gather(*(fetch_user(i) for i in range(1, 6)))  # 0.5 s, not 2.5 s
-//! ```
-//!
-//! # Rust
 //! Three tools, by what you know about the set of futures:
 //! - a fixed, small set of different types: [`tokio::join!`];
 //! - any number of the same type, all on the current task: [`gather`] ([`futures::future::join_all`]);
@@ -17,24 +7,7 @@
 //!   [`spawn_all`], an [`IndexedJoinSet`] (a `JoinSet` that knows each task's input index)
 //!   that hands results back in input order.
 //!
-//! # Differences
-//! - Futures are lazy: `fetch_user(1)` does nothing until it is polled. `asyncio.gather` wraps
-//!   coroutines into tasks that start at once; `join!` and [`gather`] poll their futures on the
-//!   calling task, so they run concurrently but never in parallel.
-//! - Cancellation is a drop: dropping the future returned by [`gather`] or [`spawn_all`] stops
-//!   every unfinished member (a `JoinSet` aborts its tasks on drop). asyncio's `gather` cancels its
-//!   children when it is cancelled too, but leaves them running when one of them raises.
-//! - Spawned futures must be `Send + 'static`: they may move to another worker thread and outlive
-//!   the caller's stack frame.
-//!
-//! # Pitfalls
-//! - A `for` loop of `.await`s is sequential: 5 × 0.5 s takes 2.5 s (the example shows both).
-//! - Unbounded gather: 100 000 futures all start at once. Bound it with a semaphore or
-//!   `buffer_unordered` (the `concurrency-control` crate).
-//!
-//! # In production
-//! `join!` / `try_join!` for a handful of calls; `JoinSet` when tasks are many or long-lived;
-//! `futures::stream::iter(..).buffer_unordered(n)` when they must be bounded.
+//! The lesson: `docs/basics.md`, section *Gather*.
 
 use std::future::Future;
 

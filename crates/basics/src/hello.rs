@@ -1,44 +1,19 @@
 //! Hello: the entry point. A runtime runs `async fn main` to completion.
 //!
-//! # Python
-//! ```python
-//! async def main():
-//!     print("hello")
-//!     await asyncio.sleep(1)
-//!     print("world")
-//!
-//! asyncio.run(main())
-//! ```
-//!
-//! # Rust
 //! `#[tokio::main]` turns `async fn main` into a plain `fn main` that builds a [`Runtime`] and
-//! calls [`Runtime::block_on`] on the body. [`run`] is that expansion written out, with the
-//! runtime's [`Flavor`] as a typed value:
+//! calls [`Runtime::block_on`] on the body. [`run`] is that expansion written out, the equivalent
+//! of `asyncio.run(main())`, with the runtime's [`Flavor`] as a typed value:
 //! - [`Flavor::CurrentThread`] (`#[tokio::main(flavor = "current_thread")]`): every task runs on
 //!   the calling thread, like asyncio's single event loop;
 //! - [`Flavor::MultiThread`] (plain `#[tokio::main]`): a pool of worker threads (one per core by
 //!   default) steals tasks from each other, so spawned tasks run in parallel.
 //!
-//! # Differences
-//! - There is no global event loop: a runtime is a value. Build it once at the top of the program
-//!   and call `block_on` once; everything else is `.await` or `tokio::spawn`.
-//! - When `block_on` returns, the runtime is dropped and every task still spawned on it is
-//!   cancelled at its next `.await`. `asyncio.run` cancels leftover tasks the same way.
-//! - On the multi-thread flavor spawned futures run on other threads, hence their `Send` bound.
+//! Where tokio would panic (a `block_on` inside a runtime, zero workers), [`run`] and
+//! [`Flavor::build`] return a [`RuntimeError`]: [`RuntimeError::InsideRuntime`], or
+//! [`RuntimeError::Config`] holding a [`ConfigError`] for zero workers or more than
+//! [`MAX_THREADS`].
 //!
-//! # Pitfalls
-//! - Calling `block_on` (or `asyncio.run`) from inside a runtime panics in tokio; [`run`] refuses
-//!   with [`RuntimeError::InsideRuntime`] instead (tested in `tests/hello.rs`).
-//! - `Builder::worker_threads(0)` panics; [`Flavor::MultiThread`] with `workers: 0` is
-//!   [`RuntimeError::Config`] holding [`ConfigError::Zero`], and more than [`MAX_THREADS`]
-//!   a [`ConfigError::TooLarge`].
-//! - The paused clock (`start_paused`) needs the current-thread flavor: the examples of this
-//!   workspace call `testing::run_example`, which builds that runtime, paused when the golden
-//!   transcripts are checked.
-//!
-//! # In production
-//! `#[tokio::main]` for a binary, `#[tokio::test]` for a test; build the runtime by hand (as
-//! [`run`] does) when the program must choose its flavor or thread count at run time.
+//! The lesson: `docs/basics.md`, section *Hello: the entry point*.
 
 use std::future::Future;
 

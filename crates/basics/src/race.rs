@@ -1,45 +1,17 @@
 //! First success race: ask several mirrors at once, keep the first *successful* answer, cancel the
 //! rest.
 //!
-//! # Python
-//! ```python
-//! tasks = [asyncio.create_task(fetch(m)) for m in mirrors]
-//! done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-//! for task in pending:
-//!     task.cancel()
-//! return done.pop().result()   # the first to *finish*: maybe an exception
-//! ```
-//!
-//! # Rust
 //! - [`first_ok`]: races any number of fallible futures on the current task
 //!   ([`futures::stream::FuturesUnordered`]); the first `Ok` wins, failures are kept until every
 //!   candidate has failed, and returning drops (cancels) the losers.
 //! - [`spawn_first_ok`]: the same race with one task per candidate in a
 //!   [`IndexedJoinSet`], stopped with `abort_all` as soon as one succeeds.
-//! - For two fixed branches, `tokio::select!` with an `if` guard per branch (the example shows
-//!   it); [`futures::future::select_ok`] for boxed futures.
 //!
-//! # Differences
-//! - Cancellation is a drop: the losers stop at their current `.await` when [`first_ok`] returns,
-//!   with no `CancelledError` to catch and no `cancel()` loop to forget.
-//! - `asyncio.wait(FIRST_COMPLETED)` returns whatever finished first, errors included; a race
-//!   for the first *success* has to look at each result (★ defect 3 of the catalogue).
+//! For two fixed branches, `tokio::select!` with an `if` guard per branch (the example shows it);
+//! [`futures::future::select_ok`] for boxed futures. [`gather`](mod@crate::gather) waits for all
+//! instead.
 //!
-//! # Pitfalls
-//! - Returning the first to finish lets a fast failure beat a slower success (tested in
-//!   `tests/race.rs`, shown in the example).
-//! - [`futures::future::select_ok`] panics on an empty input and, when every candidate fails,
-//!   returns only the last error; [`first_ok`] returns [`RaceError::Empty`] and every error.
-//! - A spawned loser keeps running unless it is aborted: a dropped `JoinHandle` detaches.
-//!
-//! # In production
-//! [`first_ok`] or [`futures::future::select_ok`] for a list of equivalent backends;
-//! `tokio::select!` for two or three different ones. Put a timeout around the whole race
-//! (`errors-timeouts`), and consider a hedged request (the second call starts only when the first
-//! is late) to spare the backends.
-//!
-//! # See also
-//! [`gather`](mod@crate::gather) waits for all; `errors-timeouts`' hedged request starts the second call late.
+//! The lesson: `docs/basics.md`, section *First success race*.
 
 use std::future::Future;
 
@@ -128,6 +100,7 @@ where
     if racing.is_empty() {
         return Err(RaceError::Empty);
     }
+    // ANCHOR: first_ok_key
     let mut failures = Vec::new();
     while let Some((index, outcome)) = racing.next().await {
         match outcome {
@@ -136,6 +109,7 @@ where
             Err(error) => failures.push((index, error)),
         }
     }
+    // ANCHOR_END: first_ok_key
     Err(RaceError::AllFailed {
         errors: in_input_order(failures),
     })

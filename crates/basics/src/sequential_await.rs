@@ -1,40 +1,11 @@
 //! Sequential await: `.await` runs one operation to completion before the next line starts, and
 //! a future does nothing at all until something awaits it.
 //!
-//! # Python
-//! ```python
-//! async def fetch_data(url):
-//!     await asyncio.sleep(1)
-//!     return f"data from {url}"
+//! [`sequential`] awaits a list of futures in order, so their times add up; [`timed`] measures
+//! one future on tokio's clock. For independent calls, [`gather`](crate::gather()) runs them
+//! concurrently instead.
 //!
-//! data = await fetch_data("users/1")      # 1 s
-//! fetch_data("users/2")                    # RuntimeWarning: coroutine was never awaited
-//! ```
-//!
-//! # Rust
-//! `fetch_data(url).await` suspends the calling task until the fetch is done. Calling an
-//! `async fn` only builds a future (a state machine); it starts when polled, and `.await` is
-//! what polls it. [`sequential`] awaits a list of futures in order, so their times add up;
-//! [`timed`] measures one future on tokio's clock.
-//!
-//! # Differences
-//! - Python's coroutine is lazy too, but forgetting to await it is a runtime warning. In Rust a
-//!   future that is built and dropped is a compile-time warning (`unused_must_use`, "futures do
-//!   nothing unless you `.await` or poll them"), and clippy's `let_underscore_future`, denied in
-//!   this workspace, catches `let _ = fetch_data(..)`.
-//! - Creating a future runs none of its body, not even the code before its first `.await`.
-//!   `asyncio.create_task` starts a coroutine; a Rust future needs `tokio::spawn` for that
-//!   (see [`spawn_and_await`](crate::spawn_and_await)).
-//!
-//! # Pitfalls
-//! - Awaiting in a loop is sequential: three 1 s fetches take 3 s (the example and
-//!   `tests/sequential_await.rs` show it). Use [`gather`](crate::gather()) when they are
-//!   independent.
-//! - A future dropped before it is awaited never runs: its side effects never happen.
-//!
-//! # In production
-//! Plain `.await` for steps that depend on each other; `join!` / [`gather`](crate::gather()) for
-//! independent ones.
+//! The lesson: `docs/basics.md`, section *Sequential await*.
 
 use std::future::Future;
 use std::time::Duration;

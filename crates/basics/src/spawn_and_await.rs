@@ -1,41 +1,12 @@
 //! Spawn and await later: start a task now, do other work, collect its result when needed.
 //!
-//! # Python
-//! ```python
-//! task1 = asyncio.create_task(job("task 1", 2))
-//! task2 = asyncio.create_task(job("task 2", 1))
-//! await asyncio.sleep(0.5)                 # main's own work; both tasks run meanwhile
-//! print(await task1, await task2)          # task 2 done at +1 s, task 1 at +2 s
-//! ```
+//! [`tokio::spawn`] hands the future to the runtime as a task and returns a [`JoinHandle`];
+//! awaiting the handle gives `Result<T, JoinError>` (an `Err` when the task panicked or was
+//! aborted). Dropping a `JoinHandle` detaches the task. [`OwnedTask`] is a handle that aborts its
+//! task when dropped, so a task cannot be left running by accident, and reports a panic or an
+//! abort as a [`TaskFailed`].
 //!
-//! # Rust
-//! [`tokio::spawn`] starts the future as a task at once and returns a
-//! [`JoinHandle`]; awaiting the handle gives `Result<T, JoinError>` (an `Err` when the task
-//! panicked or was aborted). [`OwnedTask`] is a handle that aborts its task when dropped, so a
-//! task cannot be left running by accident.
-//!
-//! # Differences
-//! - **Dropping a `JoinHandle` detaches the task**: it keeps running to the end with nobody to
-//!   collect its output. Python's event loop only keeps a weak reference to a task, so a task
-//!   nobody references may be garbage-collected mid-run; tokio keeps it alive, and that is the
-//!   opposite surprise.
-//! - Cancelling is [`JoinHandle::abort`] (`task.cancel()`); the task stops at its next `.await`,
-//!   dropping its locals (their `Drop` is the cleanup). Awaiting an aborted handle gives a
-//!   `JoinError` whose `is_cancelled()` is true.
-//! - The spawned future must be `Send + 'static`: it owns what it uses (`async move`) and may
-//!   run on another worker thread.
-//!
-//! # Pitfalls
-//! - A detached task outlives the code that started it and fails silently (a panic is only
-//!   visible through its handle). `tests/spawn_and_await.rs` shows a dropped handle's task still
-//!   finishing, and a dropped [`OwnedTask`]'s not.
-//! - `handle.await.unwrap()` turns the task's panic into the caller's: decide what a panic or a
-//!   cancellation means ([`TaskFailed`]).
-//!
-//! # In production
-//! `JoinHandle` when the task must outlive its spawner on purpose; an abort-on-drop handle
-//! (this [`OwnedTask`], tokio-util's `AbortOnDropHandle`) for one owned task; a `JoinSet`
-//! ([`task_group`](crate::task_group)) for several.
+//! The lesson: `docs/basics.md`, section *Spawn and await later*.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,15 +1,5 @@
 //! Sync code calling async: a synchronous function that needs the result of an async one.
 //!
-//! # Python
-//! ```python
-//! def load_config() -> dict:          # plain sync code, e.g. a CLI entry point
-//!     return asyncio.run(fetch_config())
-//!
-//! async def handler():
-//!     load_config()   # RuntimeError: asyncio.run() cannot be called from a running event loop
-//! ```
-//!
-//! # Rust
 //! - [`block_on`]: `asyncio.run` for sync code: builds a `current_thread` runtime, runs the future
 //!   to completion and drops the runtime. It refuses, with [`BlockOnError::InsideRuntime`], to run
 //!   inside a runtime, where tokio's own `block_on` panics with "Cannot start a runtime from
@@ -19,30 +9,9 @@
 //!   Any number of plain threads call it through [`BridgeHandle`]s; dropping the bridge shuts
 //!   the runtime down and joins its thread.
 //!
-//! # Differences
-//! - tokio panics where asyncio raises: calling `Runtime::block_on` or `Handle::block_on` on a
-//!   thread that is driving a runtime is a panic, not an error. [`block_on`] checks first with
-//!   [`tokio::runtime::Handle::try_current`].
-//! - A runtime is a value: it can be built once and kept (the bridge) instead of started and torn
-//!   down on every call as `asyncio.run` does.
-//! - Futures sent to the bridge must be `Send + 'static`: they run on another thread.
+//! [`blocking_work`](crate::blocking_work) goes the other direction.
 //!
-//! # Pitfalls
-//! - Nesting runtimes panics (tested: `block_on_inside_a_runtime_is_a_typed_error`).
-//! - Building a runtime per call in a hot path: thread-local set-up and teardown every time; keep
-//!   a bridge instead.
-//! - Async code that must call a sync API which itself blocks on async work: move the call to
-//!   `spawn_blocking` and use `Handle::current().block_on` there (allowed on a blocking thread),
-//!   instead of nesting runtimes.
-//!
-//! # In production
-//! `#[tokio::main]` at the top and async all the way down where possible. For a sync facade over
-//! an async client, one runtime owned by the facade on its own thread, fed through channels (what
-//! [`AsyncBridge`] does, and how `reqwest::blocking` works); `Handle::block_on` only on threads
-//! that are not runtime workers.
-//!
-//! # See also
-//! [`blocking_work`](crate::blocking_work) for the other direction.
+//! The lesson: `docs/basics.md`, section *Sync code calling async*.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

@@ -1,39 +1,13 @@
 //! Task group: run several tasks as one unit; the first failure cancels the others.
 //!
-//! # Python
-//! ```python
-//! async with asyncio.TaskGroup() as tg:
-//!     profile = tg.create_task(fetch_profile())
-//!     orders = tg.create_task(fetch_orders())
-//!     tg.create_task(charge_card())          # raises: the other two are cancelled
-//! # ExceptionGroup raised here, after every member has finished or been cancelled
-//! ```
-//!
-//! # Rust
 //! [`TaskGroup`] owns its members in an [`IndexedJoinSet`] (a `JoinSet` that knows each
-//! member's index). [`TaskGroup::join`] returns every output in
-//! spawn order, or the first error: a member's `Err`, a panic or a cancellation. On the first
-//! error it aborts the other members **and waits until they have stopped**, so their cleanup
-//! (the `Drop` of their locals) has run when `join` returns, as `TaskGroup.__aexit__` waits for
-//! its cancelled tasks. Dropping the group aborts every member.
+//! member's index). [`TaskGroup::join`] returns every output in spawn order, or the first error:
+//! a member's `Err`, a panic or a cancellation. On the first error it aborts the other members
+//! **and waits until they have stopped**, so their cleanup (the `Drop` of their locals) has run
+//! when `join` returns, as `TaskGroup.__aexit__` waits for its cancelled tasks. Dropping the group
+//! aborts every member.
 //!
-//! # Differences
-//! - asyncio raises an `ExceptionGroup` of every error; [`join`](TaskGroup::join) returns the
-//!   first one (the others were cancelled before they could fail). Collect all results instead
-//!   when you need them all (the `errors-timeouts` crate's partial failure).
-//! - Cancellation is a drop at the member's current `.await`; there is no `CancelledError` to
-//!   catch, so cleanup lives in `Drop` (or in an explicit step run before returning).
-//! - Members are spawned tasks: `Send + 'static`, parallel on a multi-thread runtime.
-//!
-//! # Pitfalls
-//! - `tokio::spawn` in a loop and a `Vec<JoinHandle>` awaited in order: a failure of the last
-//!   handle is seen only after the first ones finish, and an early return detaches the rest.
-//! - `JoinSet::abort_all` only *requests* cancellation; without draining the set afterwards,
-//!   the caller may go on before the siblings' cleanup ran (`tests/task_group.rs` checks it did).
-//!
-//! # In production
-//! `JoinSet` directly for simple cases; this shape (abort then drain) when members hold
-//! resources whose cleanup must finish before the caller continues.
+//! The lesson: `docs/basics.md`, section *Task group*.
 
 use std::future::Future;
 
