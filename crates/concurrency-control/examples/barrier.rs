@@ -25,10 +25,12 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
             tokio::time::sleep(Duration::from_millis(load_ms)).await;
             load.end();
             t.line(format!("worker {id} loaded, waits at the barrier"));
+            // ANCHOR: barrier_key
             let meeting = barrier.wait().await;
             if meeting.is_leader() {
                 t.line("all 3 arrived: the leader logs phase 2 once");
             }
+            // ANCHOR_END: barrier_key
             let _phase2 = t.span(format!("worker {id} phase 2"));
             tokio::time::sleep(Duration::from_millis(100)).await;
             t.line(format!("worker {id} finished phase 2"));

@@ -1,34 +1,11 @@
 //! Barrier: N tasks wait for each other before moving on to the next phase.
 //!
-//! # Python
-//! ```python
-//! barrier = asyncio.Barrier(3)
+//! [`Barrier`] is [`tokio::sync::Barrier`] with a checked size ([`Barrier::new`] refuses 0 with a
+//! [`ConfigError`]; tokio's treats 0 as 1), shared by cheap clones. Exactly one task of each
+//! generation is the leader ([`tokio::sync::BarrierWaitResult::is_leader`]), the place for a
+//! once-per-phase step.
 //!
-//! async def worker(n):
-//!     await load(n)             # phase 1, different lengths
-//!     await barrier.wait()      # everyone meets here
-//!     await process(n)          # phase 2 starts together
-//! ```
-//!
-//! # Rust
-//! [`Barrier`] is [`tokio::sync::Barrier`] with a checked size (`tokio::sync::Barrier::new(0)`
-//! silently behaves as a barrier of 1, a mistake this wrapper turns into a [`ConfigError`]),
-//! behind an `Arc` so that each task holds a clone. Exactly one
-//! task of each generation is told it is the leader ([`tokio::sync::BarrierWaitResult::is_leader`]),
-//! the place for a once-per-phase step.
-//!
-//! # Differences
-//! - tokio's barrier is reusable (cyclic), like asyncio's, but has no `abort` or `reset`: a task
-//!   that never arrives leaves the others waiting forever. Put a timeout around the wait.
-//! - A task cancelled after arriving still counts as arrived.
-//!
-//! # Pitfalls
-//! - More tasks than the barrier's size: the extra ones form the next generation and wait for
-//!   partners that never come.
-//!
-//! # In production
-//! `tokio::sync::Barrier` directly, with a timeout around `wait`; for "wait until every task is
-//! done" use a `JoinSet` or `TaskTracker` instead.
+//! The lesson: `docs/concurrency-control.md`, section *Barrier*.
 
 use std::sync::Arc;
 

@@ -1,28 +1,10 @@
 //! Batches: process items in fixed groups, each group concurrently, one group after another.
 //!
-//! # Python
-//! ```python
-//! for i in range(0, len(items), 10):
-//!     batch = items[i:i + 10]
-//!     results += await asyncio.gather(*(process(x) for x in batch))
-//! ```
+//! [`in_batches`] runs `size` items with `join_all`, then the next `size`: a batch ends with its
+//! slowest item. [`sliding_window`] keeps up to `size` items in flight (`buffer_unordered`, then
+//! sorted back): the same bound without idle slots, outputs in input order.
 //!
-//! # Rust
-//! [`in_batches`] is that loop: `chunks(size)`, then `join_all` per chunk. A batch ends with its
-//! slowest item, so one slow item idles the other `size - 1` slots. [`sliding_window`] keeps
-//! `size` items in flight at all times (`buffered`): same bound, no idle slots, same output order.
-//!
-//! # Differences
-//! - Futures are lazy, so a chunk of futures does nothing until `join_all` polls it: no work
-//!   starts early, as it would with tasks created up front.
-//!
-//! # Pitfalls
-//! - Fixed batches are right when the other side wants groups (a bulk API, a transaction); for a
-//!   plain concurrency bound the sliding window is faster.
-//!
-//! # In production
-//! `StreamExt::chunks` / tokio-stream's `chunks_timeout` for batches from a stream;
-//! `buffered` / `buffer_unordered` for a bound.
+//! The lesson: `docs/concurrency-control.md`, section *Batches*.
 
 use std::future::Future;
 
@@ -69,10 +51,12 @@ where
     let size = config::count("size", size)?;
     let mut outputs = Vec::new();
     let mut items = items.into_iter().peekable();
+    // ANCHOR: batches_key
     while items.peek().is_some() {
         let batch: Vec<_> = items.by_ref().take(size).map(&mut f).collect();
         outputs.extend(futures::future::join_all(batch).await);
     }
+    // ANCHOR_END: batches_key
     Ok(outputs)
 }
 // ANCHOR_END: in_batches

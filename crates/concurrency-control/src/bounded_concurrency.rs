@@ -1,43 +1,13 @@
 //! Bounded concurrency: run an operation over many items with at most `limit` in flight.
 //!
-//! # Python
-//! ```python
-//! sem = asyncio.Semaphore(3)
+//! [`BoundedMap`] holds a checked limit and offers both tokio forms:
+//! - on the current task, as a stream: [`BoundedMap::ordered`] (`buffered`, outputs in input
+//!   order) and [`BoundedMap::unordered`] (`buffer_unordered`, completion order);
+//! - as spawned tasks: [`BoundedMap::spawn`] takes an owned [`Semaphore`] permit *before* each
+//!   spawn and moves it into the task, so at most `limit` tasks exist at any time; outputs come
+//!   back in input order, and a panicked task is a [`TaskFailed`] naming its item's position.
 //!
-//! async def fetch(url):
-//!     async with sem:
-//!         await asyncio.sleep(0.5)
-//!         return url
-//!
-//! pages = await asyncio.gather(*(fetch(u) for u in urls))  # 20 urls: 7 waves, 3.5 s
-//! ```
-//!
-//! # Rust
-//! [`BoundedMap`] holds a validated limit and offers both tokio forms:
-//! - on the current task, as a stream: [`BoundedMap::ordered`] (`buffered`, input order) and
-//!   [`BoundedMap::unordered`] (`buffer_unordered`, completion order);
-//! - as spawned tasks: [`BoundedMap::spawn`], a [`Semaphore`] whose permit is taken with
-//!   [`Semaphore::acquire_owned`] *before* each spawn and moved into the task, so at most `limit`
-//!   tasks exist at any time, and results come back in input order; a panicked task is a
-//!   [`TaskFailed`] naming the item's position ([`basics::IndexedJoinSet`] keeps the map).
-//!
-//! # Differences
-//! - `gather` with a semaphore creates every coroutine at once and lets `limit` of them past the
-//!   semaphore; the stream forms create the next future only when a slot frees, and
-//!   [`BoundedMap::spawn`] spawns a task only once it holds a permit: nothing waits in memory.
-//! - Cancellation is a drop: dropping the returned future drops the unfinished futures (stream
-//!   forms) or aborts the tasks (the task set of the spawned form).
-//! - Spawned tasks must be `Send + 'static`; the stream forms need neither.
-//!
-//! # Pitfalls
-//! - Acquiring the permit *inside* the spawned task bounds the work but not the tasks: 100 000
-//!   tasks are created at once, each parked on the semaphore.
-//! - `buffered` keeps input order, so one slow item holds back the results behind it (and the
-//!   slots they would free): prefer `unordered` when order does not matter.
-//!
-//! # In production
-//! `futures::StreamExt::buffer_unordered` for I/O fan-out on one task; a `Semaphore` +
-//! `JoinSet` when each item deserves a task; tower's `ConcurrencyLimit` around a service.
+//! The lesson: `docs/concurrency-control.md`, section *Bounded concurrency*.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -154,6 +124,7 @@ impl BoundedMap {
         let mut set = IndexedJoinSet::new();
         let mut slots = Vec::new();
         for item in items {
+            // ANCHOR: bounded_concurrency_key
             // The semaphore is never closed, so acquiring cannot fail.
             let permit = Arc::clone(&semaphore)
                 .acquire_owned()
@@ -165,6 +136,7 @@ impl BoundedMap {
                 drop(permit); // The slot frees when the work is done, not when it is collected.
                 output
             });
+            // ANCHOR_END: bounded_concurrency_key
             slots.push(None);
             // Collect finished tasks as we go, so a panic surfaces early and memory stays flat.
             // `join_next` is cancel-safe: polling it once and dropping it loses nothing.

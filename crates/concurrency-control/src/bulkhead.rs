@@ -1,50 +1,13 @@
 //! Bulkhead: a running limit, a bounded waiting room with a wait timeout, and a typed rejection
 //! for everything beyond.
 //!
-//! # Python
-//! ```python
-//! class Bulkhead:
-//!     def __init__(self, max_running, max_waiting, timeout):
-//!         self.sem = asyncio.Semaphore(max_running)
-//!         self.max_waiting, self.waiting, self.timeout = max_waiting, 0, timeout
+//! [`Bulkhead::run`] (or [`Bulkhead::acquire`]) takes a free running slot at once; with none free,
+//! it takes a seat in the waiting room and waits up to `max_wait` for a slot. A full waiting room
+//! is an immediate [`Rejected::Full`]; a wait that runs out is [`Rejected::TimedOut`]. Running and
+//! waiting are counted apart, so `max_waiting: 0` still runs `max_running` calls. The limits come
+//! in a [`BulkheadConfig`]; clones share them.
 //!
-//!     async def run(self, coro):
-//!         if self.sem.locked() and self.waiting >= self.max_waiting:
-//!             raise BulkheadFull()
-//!         self.waiting += 1
-//!         try:
-//!             await asyncio.wait_for(self.sem.acquire(), self.timeout)
-//!         finally:
-//!             self.waiting -= 1
-//!         try:
-//!             return await coro
-//!         finally:
-//!             self.sem.release()
-//! ```
-//!
-//! # Rust
-//! [`Bulkhead`] has two semaphores, counted apart: `running` (the limit) and `waiting` (the
-//! waiting room). A call first tries `running` without waiting; only if that fails does it take a
-//! seat in the waiting room (again without waiting: a full room is an immediate
-//! [`Rejected::Full`]), then waits for a running slot under a timeout ([`Rejected::TimedOut`]).
-//!
-//! # Differences
-//! - The common Python rendition counts running and waiting calls in one number and, with no
-//!   waiting room configured, rejects every call. Here a call that finds a free running slot
-//!   never touches the waiting room, so `max_waiting = 0` still runs `max_running` calls at
-//!   once (tested).
-//! - The running permit is an RAII guard: it is released when the call finishes, fails, panics
-//!   or is cancelled.
-//! - A `Bulkhead` is a cheap handle: clones share the same limits, so each task gets a clone
-//!   rather than an `Arc<Bulkhead>`.
-//!
-//! # Pitfalls
-//! - Checking "is it full?" and then acquiring in a second step is a race; `try_acquire` does
-//!   both at once.
-//!
-//! # In production
-//! tower's `ConcurrencyLimit` + `LoadShed` (+ `Timeout`) layers give the same shape around a
-//! service.
+//! The lesson: `docs/concurrency-control.md`, section *Bulkhead*.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -168,6 +131,7 @@ impl Bulkhead {
     /// # Cancel safety
     /// Cancel-safe: a drop while waiting gives the seat back and takes no slot.
     pub async fn acquire(&self) -> Result<OwnedSemaphorePermit, Rejected> {
+        // ANCHOR: bulkhead_key
         // A free running slot never involves the waiting room: that is defect 5's fix. The
         // semaphore is never closed, so a failure here always means "no free slot".
         if let Ok(permit) = Arc::clone(&self.running).try_acquire_owned() {
@@ -181,6 +145,7 @@ impl Bulkhead {
         let Ok(_seat) = self.waiting.try_acquire() else {
             return Err(full);
         };
+        // ANCHOR_END: bulkhead_key
         match tokio::time::timeout(
             self.config.max_wait,
             Arc::clone(&self.running).acquire_owned(),

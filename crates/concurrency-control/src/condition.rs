@@ -1,45 +1,12 @@
 //! Condition: wait until a predicate on shared state holds, then act on that state atomically.
 //!
-//! # Python
-//! ```python
-//! cond = asyncio.Condition()
-//! stock = []
+//! [`Condition`] owns the state, inside a `watch` channel: [`Condition::modify`] changes it and
+//! wakes every waiter; [`Condition::wait_for`] returns a copy of it once the predicate holds;
+//! [`Condition::wait_then`] checks the predicate and runs an action under one lock, so two
+//! consumers cannot both take the last item. The closures run under the channel's lock: keep them
+//! short. Clones share the state.
 //!
-//! async def consumer():
-//!     async with cond:
-//!         await cond.wait_for(lambda: len(stock) > 0)
-//!         return stock.pop()
-//!
-//! async def producer(item):
-//!     async with cond:
-//!         stock.append(item)
-//!         cond.notify_all()
-//! ```
-//!
-//! # Rust
-//! tokio has no `Condvar`. [`Condition`] builds one from a `watch` channel that owns the state:
-//! [`Condition::modify`] changes it and wakes every waiter; [`Condition::wait_for`] returns a copy
-//! of the state once the predicate holds; [`Condition::wait_then`] re-checks the predicate and
-//! runs an action *under the same lock*, so two consumers cannot both take the last item.
-//!
-//! No wake-up is lost: a `watch` receiver remembers the version it last saw, so a change made
-//! between a consumer's check and its `.await` still wakes it. The hand-made alternative,
-//! `Notify` + `Mutex`, must create the `Notified` future (and `enable` it) *before* checking the
-//! state to get the same guarantee.
-//!
-//! # Differences
-//! - asyncio's `wait_for` returns holding the lock; here the lock is a std `RwLock` inside
-//!   `watch`, held only while a closure runs, never across an `.await`.
-//! - Every modification wakes every waiter (`notify_all`); there is no `notify(1)`.
-//!
-//! # Pitfalls
-//! - Check-then-act in two steps: [`Condition::wait_for`] then [`Condition::modify`] lets
-//!   another consumer act in between. Use [`Condition::wait_then`].
-//! - Closures run under the channel's lock: keep them short and never block in them.
-//!
-//! # In production
-//! `watch::Receiver::wait_for` directly when one producer publishes state; a channel when the
-//! "state" is really a queue of items.
+//! The lesson: `docs/concurrency-control.md`, section *Condition*.
 
 use std::sync::Arc;
 
@@ -86,6 +53,7 @@ impl<T> Condition<T> {
         }
     }
 
+    // ANCHOR: modify
     /// Changes the state and wakes every waiter to re-check its predicate.
     pub fn modify<R>(&self, change: impl FnOnce(&mut T) -> R) -> R {
         let mut out = None;
@@ -109,6 +77,7 @@ impl<T> Condition<T> {
             .expect("the condition owns the sender");
         state.clone()
     }
+    // ANCHOR_END: modify
 
     // ANCHOR: wait_then
     /// Waits until `predicate` holds, then runs `action` on the state while no one else can
@@ -127,6 +96,7 @@ impl<T> Condition<T> {
         loop {
             // Marks the current version as seen before checking, so any later change wakes us.
             seen.borrow_and_update();
+            // ANCHOR: condition_key
             let mut out = None;
             self.state.send_if_modified(|state| {
                 if !predicate(state) {
@@ -136,6 +106,7 @@ impl<T> Condition<T> {
                 out = Some(act(state));
                 true
             });
+            // ANCHOR_END: condition_key
             if let Some(out) = out {
                 return out;
             }

@@ -1,45 +1,11 @@
 //! Debounce: run an action once, with the latest value, after a quiet period with no new calls.
 //!
-//! # Python
-//! ```python
-//! class Debouncer:
-//!     def __init__(self, delay, action):
-//!         self.delay, self.action, self.task = delay, action, None
+//! [`Debouncer::spawn`] starts one task; [`Debouncer::call`] stores the latest value and restarts
+//! the quiet period; when the period ends, the task awaits the action with that value.
+//! [`Debouncer::shutdown`] runs a pending call at once and reports a panic in the action as a
+//! [`TaskFailed`]; dropping the last clone aborts the task, and a pending call is lost.
 //!
-//!     def call(self, value):
-//!         if self.task:
-//!             self.task.cancel()               # a new edit restarts the quiet period
-//!         self.task = asyncio.create_task(self._later(value))
-//!
-//!     async def _later(self, value):
-//!         await asyncio.sleep(self.delay)
-//!         await self.action(value)            # really awaited, not just created
-//! ```
-//!
-//! # Rust
-//! [`Debouncer`] is a cheap `Clone` handle to one background task. [`Debouncer::call`] stores the latest value and pokes
-//! the task through a [`Notify`]; the task waits for the first call, then loops on a `select!`
-//! between the quiet-period `sleep` and the next poke, which restarts it. When the sleep wins it
-//! takes the latest value and *awaits* the action: it runs, once, after the quiet period.
-//!
-//! # Differences
-//! - The common Python rendition creates the delayed coroutine and never awaits it (defect 7), so
-//!   the save never happens. Here the action is awaited by the owned task, and a test checks it
-//!   ran exactly once.
-//! - No task per call: one task, one timer, whatever the number of calls.
-//! - Dropping the last clone of the [`Debouncer`] aborts its task (a pending call is lost);
-//!   [`Debouncer::shutdown`] closes it for every clone, runs a pending call at once, then stops,
-//!   and reports a panic in the action as a [`TaskFailed`].
-//! - The quiet period is checked when the debouncer is spawned: zero (no debouncing at all) and
-//!   anything past a year are a [`ConfigError`].
-//!
-//! # Pitfalls
-//! - Calls that arrive while the action runs start a new quiet period after it; they are not
-//!   lost, and the action never runs twice at once.
-//!
-//! # In production
-//! The same task-plus-`select!` shape; for throttling (at most one call per period) see
-//! [`RateLimiter`](crate::RateLimiter) and tokio-stream's `throttle`.
+//! The lesson: `docs/concurrency-control.md`, section *Debounce and throttle*.
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -177,6 +143,7 @@ impl<T: Send + 'static> Debouncer<T> {
                         () = shared.stop.cancelled() => break,
                         () = shared.poke.notified() => {}
                     }
+                    // ANCHOR: debounce_key
                     // Every new call restarts the quiet period.
                     loop {
                         tokio::select! {
@@ -193,6 +160,7 @@ impl<T: Send + 'static> Debouncer<T> {
                         shared.state().failed = Some(failed); // for `shutdown`
                         return; // A panicking action stops the task.
                     }
+                    // ANCHOR_END: debounce_key
                     if shared.stop.is_cancelled() {
                         break;
                     }

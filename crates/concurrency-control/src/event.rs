@@ -1,37 +1,10 @@
 //! Event: a latched flag; once set, every current and future waiter goes through.
 //!
-//! # Python
-//! ```python
-//! start = asyncio.Event()
+//! [`Event::set`] raises the flag and wakes every waiter; [`Event::wait`] returns at once when the
+//! flag is already set; [`Event::clear`] re-arms it, as `asyncio.Event.clear` does, and a `set`
+//! followed at once by `clear` still releases the waiters it woke. Clones share the flag.
 //!
-//! async def worker(n):
-//!     await start.wait()
-//!     print(f"worker {n} started")
-//!
-//! workers = [asyncio.create_task(worker(n)) for n in range(3)]
-//! await asyncio.sleep(1)
-//! start.set()
-//! ```
-//!
-//! # Rust
-//! [`Event`] is a `watch` channel of a flag: [`Event::set`] raises it and wakes every waiter;
-//! [`Event::wait`] returns at once when the flag is already set, so a waiter that arrives late
-//! is not lost. [`Event::clear`] re-arms it, as `asyncio.Event.clear`; the flag also counts its
-//! sets, so a `set` at once followed by `clear` still releases the waiters it woke, as in asyncio.
-//!
-//! # Differences
-//! - [`tokio::sync::Notify`] is not an event: `notify_waiters` wakes only the tasks waiting at
-//!   that moment, and `notify_one` stores a single permit. A late waiter misses the first and only
-//!   one task consumes the second.
-//! - For a one-way "stop now" signal, tokio-util's `CancellationToken` is the ready-made latched
-//!   event, with child tokens.
-//!
-//! # Pitfalls
-//! - Building an event from `notify_waiters` loses waiters that had not reached `.await` yet.
-//!
-//! # In production
-//! `CancellationToken` for shutdown and start signals; a `watch` channel when the flag carries
-//! state.
+//! The lesson: `docs/concurrency-control.md`, section *Event*.
 
 use std::sync::Arc;
 
@@ -104,6 +77,7 @@ impl Event {
         self.flag.borrow().set
     }
 
+    // ANCHOR: event_key
     /// Waits until the flag is set; returns at once if it already is.
     ///
     /// # Cancel safety
@@ -121,6 +95,7 @@ impl Event {
             .wait_for(|flag| flag.set || flag.sets != arrived.sets)
             .await;
     }
+    // ANCHOR_END: event_key
 }
 // ANCHOR_END: event
 

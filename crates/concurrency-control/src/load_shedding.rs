@@ -1,33 +1,10 @@
 //! Load shedding: when saturated, reject at once instead of queueing.
 //!
-//! # Python
-//! ```python
-//! sem = asyncio.Semaphore(3)
+//! [`LoadShedder`] is a semaphore used only through `try_acquire_owned`: [`LoadShedder::run`]
+//! either gets a slot now or returns [`Overloaded`] now, without polling the call. Nothing waits,
+//! so latency under overload stays the latency of one call. Clones share the slots.
 //!
-//! async def handle(request):
-//!     if sem.locked():
-//!         raise Overloaded()        # 503 now, not a timeout later
-//!     async with sem:
-//!         return await process(request)
-//! ```
-//!
-//! # Rust
-//! [`LoadShedder`] is a semaphore used only through `try_acquire_owned`: a call either gets a
-//! slot now or an [`Overloaded`] error now. Nothing ever waits, so latency under overload stays
-//! the latency of one call, and the caller can retry elsewhere.
-//!
-//! # Differences
-//! - asyncio's `sem.locked()` followed by `async with sem` is two steps; between them another
-//!   task may take the slot, and the call then queues after all. `try_acquire_owned` checks and
-//!   takes in one step.
-//!
-//! # Pitfalls
-//! - Shedding hides overload from the caller unless the rejection is counted and surfaced (a
-//!   503, a metric).
-//!
-//! # In production
-//! tower's `LoadShed` over `ConcurrencyLimit`; see also the [bulkhead](crate::bulkhead), which
-//! adds a small waiting room.
+//! The lesson: `docs/concurrency-control.md`, section *Load shedding*.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -82,6 +59,7 @@ impl LoadShedder {
         self.capacity - self.slots.available_permits()
     }
 
+    // ANCHOR: load_shedding_key
     /// Takes a slot now, or fails now.
     ///
     /// # Errors
@@ -106,5 +84,6 @@ impl LoadShedder {
         let _slot = self.try_acquire()?;
         Ok(call.await)
     }
+    // ANCHOR_END: load_shedding_key
 }
 // ANCHOR_END: load_shedder

@@ -1,43 +1,12 @@
 //! Lock for shared state: `std::sync::Mutex` when no `.await` happens under the lock,
 //! `tokio::sync::Mutex` when one must.
 //!
-//! # Python
-//! ```python
-//! lock = asyncio.Lock()
-//! counter = 0
+//! Three counters, one per lesson: [`SyncCounter`] (a std `Mutex`, never held across an `.await`:
+//! the default, and usable from sync code), [`AsyncCounter`] (a tokio `Mutex` whose guard is held
+//! across an `.await`), and [`RacyCounter`] (the bug, kept to be shown and tested: releasing the
+//! lock between the read and the write loses updates, even on one thread).
 //!
-//! async def worker():
-//!     global counter
-//!     for _ in range(10):
-//!         async with lock:
-//!             value = counter
-//!             await asyncio.sleep(0.01)   # the lock is held across the await
-//!             counter = value + 1
-//! ```
-//!
-//! # Rust
-//! Three counters, one per lesson:
-//! - [`SyncCounter`]: a `std::sync::Mutex`, locked for a few instructions and never across an
-//!   `.await`. The right default: faster, and usable from sync code.
-//! - [`AsyncCounter`]: a `tokio::sync::Mutex`, whose guard may be held across an `.await` (here,
-//!   work that must finish before anyone else reads the value).
-//! - [`RacyCounter`]: the bug. It reads, awaits, then writes, releasing the lock in between, so
-//!   other tasks' increments in that gap are lost, even on a single thread.
-//!
-//! # Differences
-//! - A std guard held across an `.await` makes the future `!Send` and can deadlock a
-//!   `current_thread` runtime; clippy's `await_holding_lock` (denied in this workspace) catches it.
-//! - Cooperative scheduling does not make a read-await-write sequence atomic: any `.await` is a
-//!   point where other tasks run, exactly as in asyncio.
-//! - A panic while a std guard is held poisons the lock; tokio's Mutex does not poison.
-//!
-//! # Pitfalls
-//! - The race across an `.await` ([`RacyCounter`], shown by the example and the tests).
-//! - A tokio Mutex with no `.await` inside the critical section: slower for nothing.
-//!
-//! # In production
-//! `std::sync::Mutex` (or `parking_lot`) for short critical sections; `tokio::sync::Mutex` only
-//! across `.await`s; for a shared I/O resource, an actor task owning it.
+//! The lesson: `docs/concurrency-control.md`, section *Lock for shared state*.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -105,6 +74,7 @@ impl AsyncCounter {
         *value
     }
 
+    // ANCHOR: lock_key
     /// Takes the lock, runs `work()` while holding it, then adds one: nobody sees the value
     /// between the read and the write.
     ///
@@ -124,6 +94,7 @@ impl AsyncCounter {
         *value = read + 1;
         *value
     }
+    // ANCHOR_END: lock_key
 
     /// The current value.
     pub async fn get(&self) -> u64 {

@@ -1,58 +1,14 @@
 //! Micro-batching: collect single requests for a moment, send them as one batch call, and give
 //! each caller its own answer.
 //!
-//! # Python
-//! ```python
-//! class Batcher:
-//!     def __init__(self, fetch_many, max_size=3, max_delay=0.05):
-//!         self.queue = asyncio.Queue(maxsize=100)
-//!         ...
-//!     async def get(self, key):
-//!         reply = asyncio.get_running_loop().create_future()
-//!         await self.queue.put((key, reply))
-//!         return await reply
+//! [`MicroBatcher::spawn`] starts a flusher task fed by a bounded channel; [`MicroBatcher::call`]
+//! queues a key and waits for its answer. A batch closes at `max_size` requests or `max_delay`
+//! after its first, whichever comes first, and runs as its own task (at most `max_batches` at
+//! once) while the next one collects; the batch call gets each key once. A failure reaches each
+//! caller as a [`BatchError`]. Clones share the flusher: [`MicroBatcher::shutdown`] flushes what
+//! is queued, and dropping the last clone aborts the flusher and its running batches.
 //!
-//!     async def _flusher(self):                      # owned by the batcher, cancelled on close
-//!         while True:
-//!             batch = [await self.queue.get()]
-//!             deadline = loop.time() + self.max_delay
-//!             while len(batch) < self.max_size and (left := deadline - loop.time()) > 0:
-//!                 try:
-//!                     batch.append(await asyncio.wait_for(self.queue.get(), left))
-//!                 except TimeoutError:
-//!                     break
-//!             asyncio.create_task(self._run(batch))  # not under any lock
-//! ```
-//!
-//! # Rust
-//! [`MicroBatcher`] is a cheap `Clone` handle to a flusher task fed by a bounded `mpsc` channel of
-//! `(key, oneshot reply)`. The flusher starts a batch at the first request and closes it at `max_size` requests
-//! or `max_delay` after the first, whichever comes first. Each batch runs as its own task (owned
-//! by the flusher's `JoinSet`), so the flusher collects the next batch meanwhile. The batch call
-//! gets each key once; every caller's `oneshot` receives the answer for its key.
-//!
-//! # Differences
-//! - The common Python rendition guards the pending map with a lock, makes a duplicate key wait
-//!   while holding it (a deadlock with the flush, which needs the same lock), and runs the batch
-//!   call under the lock (defect 6). Here no lock exists: the flusher task owns the pending
-//!   requests, duplicates share one key in the call, and the call runs in its own task.
-//! - Backpressure: at most `max_batches` batch calls run at once; beyond that the channel fills
-//!   and [`MicroBatcher::call`] waits for room.
-//! - Dropping the last clone of the [`MicroBatcher`] aborts the flusher and every running batch.
-//!   [`MicroBatcher::shutdown`] closes the batcher for every clone (their later calls get
-//!   [`BatchError::Closed`]) and flushes what is queued first.
-//! - A batch call that panics does not take the batcher down: each caller in that batch gets
-//!   [`BatchError::TaskFailed`] with the panic (one shared [`TaskFailed`]), later batches run.
-//! - Every limit is checked when the batcher is spawned: a `max_delay` past a year or a queue
-//!   past [`basics::config::MAX_CAPACITY`] is a [`ConfigError`], not a panic in the flusher.
-//!
-//! # Pitfalls
-//! - A batch call that answers for fewer keys than it was given: those callers get
-//!   [`BatchError::Missing`], not a hang.
-//!
-//! # In production
-//! The same mpsc + oneshot shape (it is the actor pattern with a buffer); DataLoader-style
-//! crates add caching on top.
+//! The lesson: `docs/concurrency-control.md`, section *Micro-batching*.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -305,6 +261,7 @@ async fn flush_loop<K, V, E, F, Fut>(
     // The first request opens a batch and starts its clock.
     while let Some(first) = next(&mut inbox, closing).await {
         // `max_delay` is at most a year (checked at spawn), so this cannot overflow.
+        // ANCHOR: micro_batching_key
         let deadline = Instant::now() + config.max_delay;
         let mut pending = vec![first];
         while pending.len() < config.max_size {
@@ -322,6 +279,7 @@ async fn flush_loop<K, V, E, F, Fut>(
         }
         // The batch runs in its own task, not under any lock, while the next one collects.
         running.spawn(run_batch(Arc::clone(&batch), number, pending));
+        // ANCHOR_END: micro_batching_key
         number = number.wrapping_add(1);
     }
     while running.join_next().await.is_some() {}

@@ -1,35 +1,11 @@
 //! Priority: the most urgent waiting job is served first, whatever its arrival order.
 //!
-//! # Python
-//! ```python
-//! queue = asyncio.PriorityQueue(maxsize=100)
-//! await queue.put((0, "urgent"))     # lower number first
-//! await queue.put((5, "routine"))
-//! priority, job = await queue.get()  # "urgent"
-//! ```
+//! [`PriorityQueue`] is bounded: [`PriorityQueue::push`] waits while it is full,
+//! [`PriorityQueue::pop`] waits while it is empty and returns the highest priority (the earliest
+//! pushed among equals), and [`PriorityQueue::close`] lets consumers drain what is left, then get
+//! `None`. Higher values come out first. Clones share the queue.
 //!
-//! # Rust
-//! [`PriorityQueue`] is a `BinaryHeap` behind a `std::sync::Mutex` (held for a push or a pop,
-//! never across an `.await`) plus two [`Notify`]s: one wakes a consumer when an item arrives,
-//! the other a producer when room frees. Equal priorities leave in arrival order (a sequence
-//! number breaks ties), and [`PriorityQueue::close`] lets consumers drain and stop.
-//!
-//! # Differences
-//! - Higher priority values come out first (Rust's `BinaryHeap` is a max-heap); asyncio's
-//!   `PriorityQueue` serves the *lowest* first.
-//! - Each waiter `enable`s its `Notified` before checking the heap, so a `notify_one` sent
-//!   between its check and its `.await` reaches it: a stored permit alone is one wake-up, shared
-//!   by however many tasks were in that gap.
-//!
-//! # Pitfalls
-//! - Strict priority starves low priorities under constant high-priority load; age them or
-//!   reserve capacity if that matters.
-//! - With a handful of fixed priorities, one channel per priority and a `biased` `select!` is
-//!   simpler (the example shows it).
-//!
-//! # In production
-//! One bounded channel per class + `tokio::select! { biased; .. }`; a heap when priorities are
-//! many or computed.
+//! The lesson: `docs/concurrency-control.md`, section *Priority*.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -50,6 +26,7 @@ struct Entry<T> {
     item: T,
 }
 
+// ANCHOR: priority_key
 impl<T> Ord for Entry<T> {
     fn cmp(&self, other: &Self) -> Ordering {
         // Higher priority first; among equals, the lower sequence number (earlier push) first.
@@ -58,6 +35,7 @@ impl<T> Ord for Entry<T> {
             .then_with(|| other.seq.cmp(&self.seq))
     }
 }
+// ANCHOR_END: priority_key
 impl<T> PartialOrd for Entry<T> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))

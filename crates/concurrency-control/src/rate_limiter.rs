@@ -1,38 +1,11 @@
 //! Rate limiting: admit at most `rate` operations per period, with a burst, on tokio's clock.
 //!
-//! # Python
-//! ```python
-//! sem = asyncio.Semaphore(5)      # often called a "rate limiter": it is not
+//! [`RateLimiter`] is a GCRA (generic cell rate algorithm): one atomic timestamp and no refill
+//! task. [`RateLimiter::try_acquire`] admits a request now or returns [`RateLimited`] with the
+//! instant to retry at; [`RateLimiter::acquire`] waits until admitted. Every instant comes from
+//! [`tokio::time::Instant`], so the paused clock drives it in tests. Clones share one limit.
 //!
-//! class RateLimiter:              # a token bucket
-//!     def __init__(self, rate, burst):
-//!         self.rate, self.tokens, self.last = rate, burst, time.monotonic()
-//!     async def acquire(self):
-//!         ...refill by elapsed * rate, sleep until a token is there, take it...
-//! ```
-//!
-//! # Rust
-//! [`RateLimiter`] is a GCRA (generic cell rate algorithm, the token bucket written as one
-//! timestamp): it keeps the *theoretical arrival time* `tat` of the next request. A request at
-//! `now` is admitted when `max(tat, now) + interval <= now + burst * interval`, and then moves
-//! `tat` forward by one `interval` (`period / rate`, rounded up to whole nanoseconds so the
-//! limit holds). One atomic word, no background refill task, and every instant comes from
-//! [`tokio::time::Instant`], so the paused clock drives it in tests. Clones share the word.
-//!
-//! # Differences
-//! - A semaphore bounds how many run *at once*; a rate limiter bounds how many *start per
-//!   second*. Five 10 ms calls under `Semaphore(5)` still run 500 times a second.
-//! - [`RateLimiter::acquire`] is cancel-safe: nothing is reserved until the request is admitted.
-//!   Waiters are not served in arrival order.
-//!
-//! # Pitfalls
-//! - Sleeping `1 / rate` between calls is a rate limit without a burst, and drifts by the time
-//!   each call takes.
-//! - governor keeps its own clock (quanta): tokio's paused time does not move it, so tests of code
-//!   using governor wait in real time.
-//!
-//! # In production
-//! governor (GCRA, lock-free, keyed limiters) and tower's `RateLimit` layer around a service.
+//! The lesson: `docs/concurrency-control.md`, section *Rate limiting*.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -160,11 +133,13 @@ impl RateLimiter {
         let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
         let mut tat = self.tat.load(Ordering::Acquire);
         loop {
+            // ANCHOR: rate_limiter_key
             let next = tat.max(now) + self.interval;
             if next > now + self.tolerance {
                 let retry_at = self.origin + Duration::from_nanos(next - self.tolerance);
                 return Err(RateLimited { retry_at });
             }
+            // ANCHOR_END: rate_limiter_key
             // Another caller may have moved `tat` since we read it: retry with its value.
             match self
                 .tat
@@ -177,6 +152,7 @@ impl RateLimiter {
     }
     // ANCHOR_END: try_acquire
 
+    // ANCHOR: acquire
     /// Waits until a request is admitted.
     ///
     /// # Cancel safety
@@ -187,6 +163,7 @@ impl RateLimiter {
             tokio::time::sleep_until(limited.retry_at).await;
         }
     }
+    // ANCHOR_END: acquire
 }
 // ANCHOR_END: rate_limiter
 

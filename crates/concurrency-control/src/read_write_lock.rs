@@ -1,37 +1,11 @@
 //! Read/write lock: many readers at once, or one writer alone.
 //!
-//! # Python
-//! asyncio has no read/write lock; the usual stand-in is one `asyncio.Lock` for everyone, which
-//! serialises readers too:
-//! ```python
-//! lock = asyncio.Lock()
-//! async def read():
-//!     async with lock:               # readers wait for each other
-//!         await asyncio.sleep(0.1)
-//!         return config["version"]
-//! ```
+//! [`SharedState`] is a cheap `Clone` handle to one [`tokio::sync::RwLock`], whose queue is fair:
+//! once a writer waits, readers that arrive after it queue behind it.
+//! [`SharedState::with_max_readers`] refuses a limit of 0 with a [`ConfigError`], where tokio's
+//! constructor panics.
 //!
-//! # Rust
-//! [`SharedState`] wraps [`tokio::sync::RwLock`]: readers share the lock, a writer has it alone.
-//! tokio's RwLock is fair (first in, first out): once a writer waits, readers that arrive after
-//! it queue behind it, so a stream of readers cannot starve the writer.
-//!
-//! # Differences
-//! - The guards may be held across an `.await` (that is the reason for the tokio lock; with no
-//!   `.await` inside, `std::sync::RwLock` is faster).
-//! - `RwLock::with_max_readers(0)` panics; [`SharedState::with_max_readers`] returns a
-//!   [`ConfigError`] instead.
-//! - A [`SharedState`] is a cheap handle: clones share the one lock and value, so each task
-//!   holds a clone rather than an `Arc<RwLock<T>>`.
-//!
-//! # Pitfalls
-//! - Taking a read guard and then asking for a write guard on the same task deadlocks: the
-//!   writer waits for the reader, which is the task itself.
-//! - A long read section delays every writer, and, through fairness, every later reader.
-//!
-//! # In production
-//! For read-mostly data read without `.await`, publish immutable snapshots (`Arc<T>` swapped in a
-//! `std::sync::RwLock` or `arc-swap`, or a `watch` channel) so readers never wait.
+//! The lesson: `docs/concurrency-control.md`, section *Read/write lock*.
 
 use std::sync::Arc;
 
@@ -90,6 +64,7 @@ impl<T> SharedState<T> {
         })
     }
 
+    // ANCHOR: read_write_lock_key
     /// Waits for shared read access.
     ///
     /// # Cancel safety
@@ -105,6 +80,7 @@ impl<T> SharedState<T> {
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
         self.lock.write().await
     }
+    // ANCHOR_END: read_write_lock_key
 
     /// The value, if this is the last clone; `None` while another clone exists.
     pub fn into_inner(self) -> Option<T> {

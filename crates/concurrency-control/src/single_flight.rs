@@ -1,44 +1,12 @@
 //! Single flight: concurrent requests for the same key share one fetch.
 //!
-//! # Python
-//! ```python
-//! inflight: dict[str, asyncio.Future] = {}
+//! [`SingleFlight::get`] starts the fetch as a task when no flight for the key is in the air, and
+//! every concurrent caller for that key gets the same outcome: the value, the fetch's error
+//! ([`FlightError::Fetch`]), or the report that the task panicked ([`FlightError::Failed`]). The
+//! entry goes when the flight lands (this is not a cache), and the fetch task is aborted when every
+//! caller is dropped. Clones share the flights.
 //!
-//! async def get(key):
-//!     if key in inflight:
-//!         return await asyncio.shield(inflight[key])
-//!     inflight[key] = fut = asyncio.ensure_future(fetch(key))
-//!     try:
-//!         return await asyncio.shield(fut)
-//!     finally:
-//!         inflight.pop(key, None)
-//! ```
-//!
-//! # Rust
-//! [`SingleFlight`] runs each fetch as its own task and maps the key to a [`Shared`] future of
-//! that task's outcome: the first caller (the leader) spawns it, every caller awaits a clone,
-//! and all get a clone of the outcome: a value, the fetch's error, or the report that the fetch
-//! task panicked ([`FlightError::Failed`], a [`TaskFailed`] shared by every caller). The entry is
-//! removed when the flight lands, so the next miss fetches again (this is not a cache; put one
-//! in front).
-//!
-//! # Differences
-//! - The fetch runs in a task, so a panic in it is a value (`JoinError`) that reaches every
-//!   waiter. Sharing the fetch future itself (a `Shared` of the fetch) lets a panic poison the
-//!   flight without waking the callers parked on it, which then wait forever (issue 10).
-//! - If *every* caller is dropped, the fetch task is aborted and its entry removed; the next
-//!   caller for that key starts a new fetch. A fetch that must finish regardless belongs in a
-//!   task of its own, outside the single flight.
-//! - The output must be `Clone` (wrap it in an `Arc` if it is big).
-//! - The `fetch` closure is called with no lock held, so it may use the same `SingleFlight`.
-//!
-//! # Pitfalls
-//! - A per-key lock held while fetching serialises callers instead of sharing the answer, and
-//!   a cancelled leader that held it leaves the others to start again.
-//!
-//! # In production
-//! The same shape (a `Shared` of a spawned fetch in a map), or a cache crate with request
-//! coalescing such as moka's `get_with`.
+//! The lesson: `docs/concurrency-control.md`, section *Single flight*.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -142,6 +110,7 @@ where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
+        // ANCHOR: single_flight_key
         let flight = match self.join(&key) {
             Some(flight) => flight,
             None => {
@@ -156,6 +125,7 @@ where
                 entry.flight.clone()
             }
         };
+        // ANCHOR_END: single_flight_key
         // Whatever ends this call (an answer or a drop), the seat's drop settles the map entry,
         // so no entry outlives its callers.
         let mut seat = Seat {
