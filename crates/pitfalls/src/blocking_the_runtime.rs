@@ -5,8 +5,9 @@
 //! synchronous client, a long computation). The fixes: `spawn_blocking` (any flavor),
 //! `tokio::fs` for files, `block_in_place` (multi-thread runtime only). clippy's
 //! `disallowed_methods` (with `std::thread::sleep` in `clippy.toml`) and `cargo xtask
-//! lint-async` catch the wrong version; the `testing::StallMonitor` measures it. The narrative is
-//! in `docs/pitfalls.md`.
+//! lint-async` catch the wrong version; the `testing::StallMonitor` measures it.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Blocking the runtime*.
 
 use std::future::Future;
 use std::path::Path;

@@ -3,7 +3,9 @@
 //!
 //! The fix is a guard whose `Drop` does the cleanup: a drop runs whether the future finished,
 //! returned early with `?`, or was cancelled. No lint sees this; a test that cancels the future
-//! (here with a timeout) and then checks the state does. The narrative is in `docs/pitfalls.md`.
+//! (here with a timeout) and then checks the state does.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Cancellation ignored*.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

@@ -4,8 +4,9 @@
 //!
 //! The fix builds the client once and reuses it (HTTP clients such as `reqwest::Client` keep a
 //! pool of connections inside and are meant to be built once and cloned). No lint sees it; a
-//! server that counts the connections it accepted does. The narrative is in
-//! `docs/pitfalls.md`.
+//! server that counts the connections it accepted does.
+//!
+//! The lesson: `docs/pitfalls.md`, section *A new client per request*.
 
 use std::io;
 use std::net::SocketAddr;

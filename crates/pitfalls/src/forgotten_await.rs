@@ -5,8 +5,7 @@
 //! `unused_must_use` warns about a future used as a statement (`store.save(x);`), clippy's
 //! `let_underscore_future` about `let _ = store.save(x);`, and clippy's `unused_async` about an
 //! `async fn` left with no `.await` at all; a future bound to a named variable
-//! (`let _pending = store.save(x);`) is caught by none of them. The narrative is in
-//! `docs/pitfalls.md`.
+//! (`let _pending = store.save(x);`) is caught by none of them.
 //!
 //! The compiler catches the statement form when warnings are denied:
 //! ```compile_fail
@@ -15,6 +14,8 @@
 //! store.save("order 1"); // error: unused implementer of `Future` that must be used
 //! # }
 //! ```
+//!
+//! The lesson: `docs/pitfalls.md`, section *Forgotten .await*.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

@@ -14,7 +14,9 @@
 //! ```
 //! Without a `Send` bound (two futures under `join!`, a `current_thread` runtime's
 //! `block_on`, a `LocalSet`) it compiles, and clippy's `await_holding_lock` is what catches it
-//! (the workspace denies it). The narrative is in `docs/pitfalls.md`.
+//! (the workspace denies it).
+//!
+//! The lesson: `docs/pitfalls.md`, section *A std guard across .await*.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -5,7 +5,9 @@
 //! Python's loop of `await asyncio.sleep(period)` drifts instead and never bursts. The fix picks
 //! the behavior: `Delay` (the next tick a full period after the late one) or `Skip` (the next
 //! tick on the original grid). No lint sees a default; a test on tokio's paused clock that
-//! records the tick times does. The narrative is in `docs/pitfalls.md`.
+//! records the tick times does.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Interval burst after a stall*.
 
 use std::time::Duration;
 

@@ -5,8 +5,9 @@
 //!
 //! The fix matches the error: `Lagged(n)` means "n messages skipped, the next `recv` goes on
 //! from the oldest one kept": count it (or resynchronise) and continue; only `Closed` ends the
-//! loop. No lint sees it; a test with a slow subscriber does. The narrative is in
-//! `docs/pitfalls.md`.
+//! loop. No lint sees it; a test with a slow subscriber does.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Lagged treated as fatal*.
 
 use std::time::Duration;
 

@@ -6,8 +6,9 @@
 //! inside a runtime, hop to a blocking thread (`spawn_blocking`) and use the outer runtime's
 //! `Handle::block_on`; or, on a multi-thread runtime, `block_in_place` + `Handle::block_on`.
 //! `cargo xtask lint-async` flags a `block_on` written inside async code, not one hidden in a
-//! sync helper; the panic is certain, so any test that runs the path catches it. The narrative
-//! is in `docs/pitfalls.md`.
+//! sync helper; the panic is certain, so any test that runs the path catches it.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Nested runtime*.
 
 use std::io;
 

@@ -8,7 +8,9 @@
 //! loop"). The fixes: `enable_all()` on the builder (what `#[tokio::main]` does), and
 //! `Handle::enter` (or `Handle::spawn`) to use a runtime from sync code outside it. No lint
 //! sees a missing driver; the panic is certain on the first call, so any test that runs the
-//! path catches it. The narrative is in `docs/pitfalls.md`.
+//! path catches it.
+//!
+//! The lesson: `docs/pitfalls.md`, section *No reactor*.
 
 use std::io;
 

@@ -6,7 +6,8 @@
 //! The fix makes check and act one step with no `.await` between them (re-check after the
 //! `.await`, under one lock), or holds a `tokio::sync::Mutex` across the whole operation. A
 //! deterministic interleaving test catches it: two calls under `join!` on tokio's paused clock.
-//! The narrative is in `docs/pitfalls.md`.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Race across .await*.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;

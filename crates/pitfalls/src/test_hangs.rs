@@ -6,7 +6,8 @@
 //! naming what it waited for. On tokio's paused clock the budget costs no real time.
 //! (`testing::Budget` is the workspace's budget for a whole test; [`reply_within`] is the same
 //! idea for one wait.) No lint sees a missing timeout; a budget turns the hang into a failure.
-//! The narrative is in `docs/pitfalls.md`.
+//!
+//! The lesson: `docs/pitfalls.md`, section *Tests that hang*.
 
 use std::time::Duration;
 

@@ -3,7 +3,9 @@
 //!
 //! The fix keeps at most `limit` tasks in flight, spawning the next one as one finishes. No lint
 //! sees the difference; a witness counting the tasks in flight does (the tests use
-//! `testing::InFlight`). The narrative is in `docs/pitfalls.md`.
+//! `testing::InFlight`).
+//!
+//! The lesson: `docs/pitfalls.md`, section *Unbounded fan-out*.
 
 use std::future::Future;
 

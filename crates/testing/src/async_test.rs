@@ -5,6 +5,8 @@
 //! is a `current_thread` runtime (the body and every task it spawns share the test's thread);
 //! `flavor = "multi_thread", worker_threads = N` gives N worker threads beside the test's own.
 //! The helpers here are what the lesson's tests call to tell the flavors apart.
+//!
+//! The lesson: `docs/testing.md`, section *Async tests*.
 
 use std::sync::mpsc;
 use std::time::Duration;

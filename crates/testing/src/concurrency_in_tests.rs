@@ -5,6 +5,8 @@
 //! took (on a paused clock, three 1 s jobs in parallel take exactly 1 s, in series 3 s), and
 //! the most jobs that were ever in flight at once, counted by an [`InFlight`] that each job
 //! enters for its duration.
+//!
+//! The lesson: `docs/testing.md`, section *Concurrency in tests*.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,6 +6,8 @@
 //! cancellation that always happens, even when the test panics), and
 //! [`TestApp::shutdown`] is the explicit async teardown that stops accepting, lets open
 //! connections finish, and reports what the server did.
+//!
+//! The lesson: `docs/testing.md`, section *Fixtures*.
 
 use std::io;
 use std::net::SocketAddr;

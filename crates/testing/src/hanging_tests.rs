@@ -11,6 +11,8 @@
 //! A budget is a future too: it only fires while the runtime gets to run timers. A test whose
 //! thread is blocked (a `std::sync::Mutex` deadlock, a blocking call that never returns) is not
 //! rescued by any timeout; the [`StallMonitor`](crate::StallMonitor) names that kind of hang.
+//!
+//! The lesson: `docs/testing.md`, section *Hanging tests*.
 
 use std::fmt;
 use std::future::Future;
@@ -63,6 +65,7 @@ impl Budget {
         self.total.saturating_sub(self.start.elapsed())
     }
 
+    // ANCHOR: hanging_tests_key
     /// Awaits `future` within what is left of the budget.
     ///
     /// # Errors
@@ -82,6 +85,7 @@ impl Budget {
                 budget: self.total,
             })
     }
+    // ANCHOR_END: hanging_tests_key
 }
 // ANCHOR_END: budget
 

@@ -20,10 +20,22 @@
 //! - [`StallMonitor`]: reports a blocked runtime (a slow poll of a named task, a busy worker, a
 //!   starved runtime), measured on the real clock.
 //!
-//! The lessons, one module each (the narrative is in `docs/testing.md`): [`async_test`],
-//! [`timeouts_in_tests`], [`concurrency_in_tests`], [`mocks`], [`fixtures`],
-//! [`cancellation_tests`], [`polling_by_hand`], [`properties`], [`hanging_tests`],
-//! [`network_simulation`].
+//! The lessons, one module each, with the code their tests and examples share:
+//! - [`async_test`]: what `#[tokio::test]` builds, and what each runtime flavor allows.
+//! - [`timeouts_in_tests`]: timeouts on the paused clock, exact and instant, and its traps.
+//! - [`concurrency_in_tests`]: asserting overlap with the virtual time and an [`InFlight`]
+//!   witness.
+//! - [`mocks`]: a byte script, a scripted fake, and `mockall`, each for what the others cannot do.
+//! - [`fixtures`]: a server per test on 127.0.0.1:0, [`TestApp`], with an async teardown.
+//! - [`cancellation_tests`]: dropping a future at a chosen `.await`, or at every one.
+//! - [`polling_by_hand`]: one `poll` at a time, checking the wake-ups ([`Latch`]).
+//! - [`properties`]: proptest schedules played on a paused runtime, and shrinking.
+//! - [`hanging_tests`]: a named time [`Budget`] around every wait that can hang.
+//! - [`network_simulation`]: a retrying client across a partition and a restart, in turmoil.
+//!
+//! The book page is `docs/testing.md`: each lesson is its section there, and the page ends with
+//! the stall monitor and a comparison with tokio's testing topic, axum, turmoil and
+//! tokio-metrics.
 //!
 //! This crate is the one place allowed to print: writing transcripts and reports is its job.
 //! Pattern crates never print; their examples print through a [`Transcript`].
@@ -49,18 +61,24 @@ pub mod timeline;
 pub mod timeouts_in_tests;
 pub mod transcript;
 
-pub use cancellation_tests::{
-    Bank, CancelFailure, CancelHarness, CancelPoint, CancelReport, cancel_at_every_await,
-};
+// The helpers every crate's examples, tests and benchmarks use.
 pub use clock::{ClockMode, ms};
-pub use concurrency_in_tests::InFlight;
 pub use example::run_example;
 pub use fake_service::{FakeError, FakeService, Script, Stats, Step};
-pub use fixtures::TestApp;
-pub use hanging_tests::{Budget, Hung};
 pub use panics::QuietPanics;
-pub use polling_by_hand::Latch;
 pub use runtime::paused_runtime;
-pub use stall_monitor::{Stall, StallConfig, StallMonitor};
 pub use timeline::Timeline;
 pub use transcript::{Span, Transcript, format_stamp};
+
+// The two tools.
+pub use cancellation_tests::{
+    CancelFailure, CancelHarness, CancelPoint, CancelReport, cancel_at_every_await,
+};
+pub use stall_monitor::{Stall, StallConfig, StallMonitor};
+
+// The lessons' main types.
+pub use cancellation_tests::Bank;
+pub use concurrency_in_tests::InFlight;
+pub use fixtures::TestApp;
+pub use hanging_tests::{Budget, Hung};
+pub use polling_by_hand::Latch;

@@ -8,6 +8,8 @@
 //! - A `mockall` mock of [`Directory`]: expectations on arguments and call counts. Its `async fn`
 //!   methods return what the expectation's closure returns, wrapped in a future that is ready at
 //!   its first poll, so a mock cannot take time, and cannot stand in for latency.
+//!
+//! The lesson: `docs/testing.md`, section *Mocks*.
 
 use std::io;
 

@@ -8,6 +8,8 @@
 //! from a seeded random generator, and lets the test partition, repair, crash and restart hosts
 //! between simulation steps. Same seed, same events: the tests run the scenario twice and
 //! require identical [`EventLog`]s.
+//!
+//! The lesson: `docs/testing.md`, section *Network simulation*.
 
 use std::fmt;
 use std::future::Future;

@@ -7,6 +7,8 @@
 //! has been woken since, and `assert_pending!` / `assert_ready!` check the outcome. [`Latch`] is a
 //! hand-written future done right; [`Latch::wait_forgetful`] is the classic mistake, so a test
 //! can show `is_woken()` catching it.
+//!
+//! The lesson: `docs/testing.md`, section *Polling by hand*.
 
 use std::fmt;
 use std::future::Future;

@@ -7,6 +7,8 @@
 //! only after an `.await`: the race asyncio code has when a `yield` sits between a check and an
 //! act. It shows when more than `limit` jobs pass the check in the same turn of the runtime:
 //! jobs that start at the same instant, or waiters that retry in the same millisecond.
+//!
+//! The lesson: `docs/testing.md`, section *Properties*.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

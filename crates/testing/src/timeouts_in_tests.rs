@@ -7,6 +7,8 @@
 //! `tokio::time::Instant::elapsed` is exact. The traps are where something outside tokio's
 //! timers is involved; each has a test in `tests/timeouts_in_tests.rs`. This module holds the
 //! code those tests exercise.
+//!
+//! The lesson: `docs/testing.md`, section *Timeouts in tests*.
 
 use std::io::{self, Write as _};
 use std::net::{SocketAddr, TcpListener};

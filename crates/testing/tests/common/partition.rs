@@ -60,6 +60,7 @@ pub(crate) fn partition_and_restart(seed: u64) -> turmoil::Result<Vec<String>> {
     });
 
     // The test drives the faults between simulation steps, at fixed simulated instants.
+    // ANCHOR: network_simulation_key
     let faults = [
         (Duration::from_millis(1_000), "partition"),
         (Duration::from_millis(2_500), "repair"),
@@ -84,6 +85,7 @@ pub(crate) fn partition_and_restart(seed: u64) -> turmoil::Result<Vec<String>> {
             break;
         }
     }
+    // ANCHOR_END: network_simulation_key
     Ok(log.lines())
 }
 // ANCHOR_END: scenario
