@@ -45,6 +45,7 @@ async fn start_all(
             Ok::<(), std::io::Error>(())
         }
     };
+    // ANCHOR: lifespan_key
     let db = lifespan
         .start("db pool", step("db pool", 300, false), stop(t))
         .await?;
@@ -55,6 +56,7 @@ async fn start_all(
         .start("http", step("http", 200, fail_third), stop(t))
         .await?;
     Ok((db, cache, http))
+    // ANCHOR_END: lifespan_key
 }
 // ANCHOR_END: start_all
 

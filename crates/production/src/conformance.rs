@@ -12,6 +12,9 @@
 //! On the paused clock a run takes no real time, and a service that never exits shows up as
 //! [`Event::Hung`] after [`HUNG_AFTER`] of virtual time instead of hanging the test.
 //!
+//! The 16 scenarios, and what other Rust projects do for each: `docs/production.md`, section
+//! *The conformance harness against other implementations*.
+//!
 //! ```
 //! use std::time::Duration;
 //! use production::conformance::{self, Event, ReferenceConfig, Script};

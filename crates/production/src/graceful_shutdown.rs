@@ -10,8 +10,7 @@
 //! stream of [`Signal`]s, and [`serve_until_stopped`] ties it together: the first signal shuts
 //! down, a second one cuts the drain short.
 //!
-//! The narrative (Python, differences, pitfalls) is the "Graceful shutdown" section of
-//! `docs/production.md`.
+//! The lesson: `docs/production.md`, section *Graceful shutdown*.
 
 use std::fmt;
 use std::future::Future;
@@ -437,6 +436,7 @@ impl Shutdown {
         // Closing the tracker lets `wait` finish once the jobs are done. The app's token was
         // cancelled first, so a job that waits for it (a long-lived connection) is already on
         // its way out and cannot deadlock the drain.
+        // ANCHOR: graceful_shutdown_key
         inner.tracker.close();
         let deadline = start + inner.drain_deadline;
         let forced_by = tokio::select! {
@@ -448,6 +448,7 @@ impl Shutdown {
         // job's select sees the abort token first. Waiting again only lets them record it.
         inner.jobs.abort.cancel();
         inner.tracker.wait().await;
+        // ANCHOR_END: graceful_shutdown_key
         inner.probes.mark_stopped();
         let mut counts = inner
             .jobs

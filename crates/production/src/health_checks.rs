@@ -5,8 +5,9 @@
 //! [`Health::Unhealthy`]) or `optional` (its failure makes it [`Health::Degraded`]).
 //! [`HealthChecks::check`] runs them all at once; a check that times out counts as failed with
 //! the time it was given, a check that panics counts as failed with its message, and the
-//! [`HealthReport`] prints one line per check. The narrative (Python, differences, pitfalls) is
-//! the "Health checks" section of `docs/production.md`.
+//! [`HealthReport`] prints one line per check.
+//!
+//! The lesson: `docs/production.md`, section *Health checks*.
 
 use std::fmt;
 use std::future::Future;
@@ -259,6 +260,7 @@ impl HealthChecks {
             let start = Instant::now();
             // The check is called inside the caught future, so a check that panics when called
             // (not only when polled) is caught too.
+            // ANCHOR: health_checks_key
             let running = AssertUnwindSafe(async { (check.run)().await }).catch_unwind();
             let outcome = match tokio::time::timeout(self.timeout, running).await {
                 Ok(Ok(Ok(()))) => CheckOutcome::Passed,
@@ -266,6 +268,7 @@ impl HealthChecks {
                 Ok(Err(payload)) => CheckOutcome::Panicked(PanicPayload::new(payload).to_string()),
                 Err(_elapsed) => CheckOutcome::TimedOut,
             };
+            // ANCHOR_END: health_checks_key
             CheckResult {
                 name: check.name,
                 required: check.required,
@@ -273,12 +276,14 @@ impl HealthChecks {
                 elapsed: start.elapsed(),
             }
         });
+        // ANCHOR: health_aggregate_key
         let checks = futures::future::join_all(runs).await;
         let status = checks
             .iter()
             .map(CheckResult::health)
             .min()
             .unwrap_or(Health::Healthy);
+        // ANCHOR_END: health_aggregate_key
         HealthReport { status, checks }
     }
     // ANCHOR_END: check

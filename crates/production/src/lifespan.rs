@@ -5,8 +5,9 @@
 //! teardown. When step k fails, steps k-1..1 are torn down in reverse before the error is
 //! returned, as nested `async with` blocks would unwind. [`Lifespan::shutdown`] tears down every
 //! started step in reverse, each under its own timeout, attempts every step even after one
-//! fails, and returns the first error. The narrative (Python, differences, pitfalls) is the
-//! "Lifespan" section of `docs/production.md`.
+//! fails, and returns the first error.
+//!
+//! The lesson: `docs/production.md`, section *Lifespan*.
 
 use std::fmt;
 use std::future::Future;

@@ -5,8 +5,9 @@
 //! [`PeriodicTask::spawn`] starts the loop; [`PeriodicTask::shutdown`] stops it and returns a
 //! [`PeriodicReport`] that counts the runs by outcome. The missed-tick behaviour is a required
 //! field of [`PeriodicConfig`] because tokio's default, `Burst`, runs every missed tick back to
-//! back after a stall (the catch-up storm). The narrative (Python, differences, pitfalls) is the
-//! "Periodic task" section of `docs/production.md`.
+//! back after a stall (the catch-up storm).
+//!
+//! The lesson: `docs/production.md`, section *Periodic task*.
 
 use std::fmt;
 use std::future::Future;
@@ -170,8 +171,10 @@ impl<E: Send + 'static> PeriodicTask<E> {
         let cancelled = token.clone();
         let task = tokio::spawn(async move {
             let mut report = PeriodicReport::new();
+            // ANCHOR: periodic_task_key
             let mut interval = tokio::time::interval(period);
             interval.set_missed_tick_behavior(config.missed_tick);
+            // ANCHOR_END: periodic_task_key
             loop {
                 tokio::select! {
                     biased;

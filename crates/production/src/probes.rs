@@ -13,8 +13,8 @@
 //!
 //! [`Shutdown::close`](crate::Shutdown::close) moves the phase to `Draining` before it tells the
 //! listener to stop, so a load balancer sees "not ready" while the listener still answers.
-//! The narrative (Python, differences, pitfalls) is the "Probes" section of
-//! `docs/production.md`.
+//!
+//! The lesson: `docs/production.md`, section *Probes*.
 
 use std::fmt;
 use std::sync::Arc;
@@ -138,6 +138,7 @@ impl Probes {
     ///
     /// # Errors
     /// [`ProbeFailed`] with `probe: "readiness"` in every other phase.
+    // ANCHOR: probes_key
     pub fn readiness(&self) -> Result<(), ProbeFailed> {
         match self.phase() {
             Phase::Ready => Ok(()),
@@ -147,6 +148,7 @@ impl Probes {
             }),
         }
     }
+    // ANCHOR_END: probes_key
 
     /// The lifespan has completed: `Starting → Ready`. Returns whether this call moved it.
     pub fn mark_started(&self) -> bool {

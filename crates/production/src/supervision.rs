@@ -7,8 +7,9 @@
 //! sibling. A run that returns `Err` or panics is restarted after [`Backoff`]'s next delay,
 //! unless the [`PanicPolicy`] says a panic stops it, or `max_restarts` restarts already
 //! happened within `window` ([`Exit::GaveUp`]). A run that lasted `healthy_after` resets the
-//! failure streak, so the next failure backs off from the start again. The narrative (Python,
-//! differences, pitfalls) is the "Supervision" section of `docs/production.md`.
+//! failure streak, so the next failure backs off from the start again.
+//!
+//! The lesson: `docs/production.md`, section *Supervision*.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -393,6 +394,7 @@ where
                 TaskFailed::Cancelled { .. } => break Exit::Closed,
             },
         };
+        // ANCHOR: supervision_key
         let now = Instant::now();
         if now.duration_since(started) >= config.healthy_after {
             streak = 0;
@@ -412,6 +414,7 @@ where
         }
         streak = streak.saturating_add(1);
         let delay = backoff.delay(streak);
+        // ANCHOR_END: supervision_key
         state.send_replace(ChildState::BackingOff { streak, delay });
         tokio::select! {
             biased;

@@ -44,10 +44,12 @@ fn sensor_b()
 async fn run(t: Transcript) -> anyhow::Result<()> {
     // ANCHOR: main
     t.line("select(a, b)");
+    // ANCHOR: merge_key
     let mut merged = futures::stream::select(sensor_a()?, sensor_b()?);
     while let Some(reading) = merged.next().await {
         t.line(reading);
     }
+    // ANCHOR_END: merge_key
 
     t.line("a.merge(b), tokio-stream's method, called by path beside futures' StreamExt");
     let merged = tokio_stream::StreamExt::merge(sensor_a()?, sensor_b()?);

@@ -1,41 +1,12 @@
-//! Async generator: a function that yields values over time, consumed with `async for`.
+//! Async generator: a function that yields values over time, consumed like `async for`.
 //!
-//! # Python
-//! ```python
-//! async def numbers(n):
-//!     for i in range(1, n + 1):
-//!         await asyncio.sleep(0.1)
-//!         yield i
-//!
-//! async for i in numbers(4):  # 1, 2, 3, 4 at +0.1 s, +0.2 s, +0.3 s, +0.4 s
-//!     print(i)
-//! ```
-//!
-//! # Rust
 //! Rust has no stable `yield` in async code; two tools write a [`Stream`] instead:
-//! - [`numbers`]: async-stream's `stream!` macro, which reads like the Python generator (a loop
-//!   with `.await` and `yield`). Best when the state is a loop and its local variables.
-//! - [`numbers_unfold`]: [`futures::stream::unfold`], a seed and an async step function returning
-//!   `Some((item, next_state))` or `None`. Best when the state is one small value (a cursor, a
-//!   counter) and you want no macro.
+//! - [`numbers`]: async-stream's `stream!` macro, a loop with `.await` and `yield` (pin the
+//!   stream before calling `.next()`);
+//! - [`numbers_unfold`]: [`futures::stream::unfold`], a seed and an async step returning
+//!   `Some((item, next_state))` or `None`.
 //!
-//! # Differences
-//! - A stream is lazy like a future: nothing runs until the consumer polls it, and it runs only
-//!   while polled (a Python async generator is the same; a task is not).
-//! - Cancellation is a drop: dropping the stream mid-`sleep` stops it there. There is no
-//!   `aclose()` / `GeneratorExit`; cleanup belongs in a `Drop` guard held inside the generator.
-//! - `stream!` streams are `!Unpin`: pin them (`std::pin::pin!` or `Box::pin`) before calling
-//!   `.next()`.
-//!
-//! # Pitfalls
-//! - Forgetting to pin: `.next()` needs `Unpin`, and the compiler says an `async` block "cannot
-//!   be unpinned"; `pin!` the stream first.
-//! - Sleeping after the yield instead of before changes the timing of the first item (the
-//!   example stamps show the items at +0.1 s .. +0.4 s).
-//!
-//! # In production
-//! `stream!` / `try_stream!` for generators with loops, `unfold` for cursors, and
-//! `tokio_stream::wrappers` for tokio's own sources (channels, intervals, listeners).
+//! The lesson: `docs/streams.md`, section *Async generator*.
 
 use std::time::Duration;
 
@@ -70,12 +41,14 @@ use futures::Stream;
 /// yield is never produced.
 pub fn numbers(count: u32, gap: Duration) -> Result<impl Stream<Item = u32>, ConfigError> {
     let gap = config::duration_or_zero("gap", gap)?;
+    // ANCHOR: async_generator_key
     Ok(async_stream::stream! {
         for i in 1..=count {
             tokio::time::sleep(gap).await;
             yield i;
         }
     })
+    // ANCHOR_END: async_generator_key
 }
 // ANCHOR_END: numbers
 

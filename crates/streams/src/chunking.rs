@@ -1,51 +1,14 @@
 //! Chunking: group a stream's items into batches, by size, or by size or time.
 //!
-//! # Python
-//! ```python
-//! async def chunks(source, size, period):
-//!     batch, deadline = [], None
-//!     it = source.__aiter__()
-//!     while True:
-//!         timeout = None if deadline is None else max(0, deadline - loop.time())
-//!         try:
-//!             item = await asyncio.wait_for(it.__anext__(), timeout)  # cancels __anext__!
-//!         except asyncio.TimeoutError:
-//!             yield batch; batch, deadline = [], None; continue
-//!         except StopAsyncIteration:
-//!             break
-//!         ...
-//! ```
-//!
-//! # Rust
 //! - [`chunks`]: `futures::StreamExt::chunks`, groups of exactly `size` (the last one may be
 //!   shorter), however long they take to fill.
 //! - [`chunks_timeout`]: a group is emitted when it holds `size` items or when `period` has
-//!   passed since its first item, whichever comes first. Written as a `stream!` loop that wraps
-//!   each `next()` in `tokio::time::timeout_at`: the Python loop above, without its flaw.
+//!   passed since its first item, whichever comes first; a timeout loses no item of the source.
 //!
-//! # Differences
-//! - The Python version needs `wait_for` around `__anext__`, which cancels the generator's
-//!   pending step on every timeout (and can lose an item). In Rust a timeout drops only the
-//!   `next()` future, which holds no item: the source is untouched and polled again for the
-//!   next chunk.
-//! - The period starts at a chunk's first item, not on a fixed tick: an idle source produces no
-//!   empty chunks.
-//! - The batcher runs on the consumer's task: while the consumer processes a chunk, the next one
-//!   is not being gathered (items wait in the source, which is backpressure).
+//! Both refuse a size of 0 or past [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) with a
+//! [`ConfigError`], where the ecosystem's adapters panic.
 //!
-//! # Pitfalls
-//! - `chunks(10)` alone can hold items forever on a slow source: 9 items wait for a 10th. Use
-//!   [`chunks_timeout`] whenever latency matters.
-//! - Both adapters of the ecosystem reserve room for `size` items for every chunk
-//!   (`futures`' `chunks` and `tokio-stream`'s `chunks_timeout`), and panic on a size of 0 or one
-//!   too large to allocate. These functions refuse a size of 0 or past
-//!   [`MAX_CAPACITY`](basics::config::MAX_CAPACITY) with a [`ConfigError`], and
-//!   [`chunks_timeout`] grows each chunk with the items that arrive, so a large `size` on a slow
-//!   source costs nothing up front.
-//!
-//! # In production
-//! `chunks_timeout` for batching inserts or log shipping; a channel with a size-or-time flush
-//! when the callers need replies (see micro-batching in the `concurrency-control` crate).
+//! The lesson: `docs/streams.md`, section *Chunking*.
 
 use std::pin::pin;
 use std::time::Duration;
@@ -125,6 +88,7 @@ pub fn chunks_timeout<S: Stream>(
         let mut source = pin!(source.fuse());
         // The first item of a chunk is awaited without a deadline: an idle source makes no
         // empty chunks.
+        // ANCHOR: chunking_key
         while let Some(first) = source.next().await {
             // `period <= MAX_DURATION`, so this addition cannot overflow.
             let deadline = Instant::now() + period;
@@ -139,6 +103,7 @@ pub fn chunks_timeout<S: Stream>(
             }
             yield chunk;
         }
+        // ANCHOR_END: chunking_key
     })
 }
 // ANCHOR_END: chunks_timeout

@@ -1,36 +1,11 @@
 //! Combinators: the async comprehensions of Python, written with `StreamExt`.
 //!
-//! # Python
-//! ```python
-//! squares = [x * x async for x in numbers(10) if x % 2 == 0]   # filter + map
-//! first_three = squares[:3]                                     # take
-//! total = sum(first_three)                                      # fold
-//! users = [await fetch(x) async for x in numbers(3)]            # then (one at a time)
-//! ```
-//!
-//! # Rust
 //! [`futures::StreamExt`] adapts a stream without running it: [`even_squares`] is `filter` +
-//! `map`, [`sum_of_first`] is `take` + `fold`, [`then_each`] runs an async step per item with
-//! `then`. Nothing happens until a consumer (`fold`, `collect`, `next`, a `while let`) polls.
+//! `map`, [`sum_of_first`] is `take` + `fold`, [`then_each`] runs an async step per item, one at a
+//! time, with `then`. Nothing happens until a consumer (`fold`, `collect`, `next`, a `while let`)
+//! polls.
 //!
-//! # Differences
-//! - Two `StreamExt` traits exist: `futures::StreamExt` (async closures for `filter`, `then`,
-//!   `fold`; `buffered`; the one used here) and `tokio_stream::StreamExt` (sync closures; `merge`,
-//!   `timeout`, `throttle`). Importing both makes method calls ambiguous: import one, and call the
-//!   other through its path (`tokio_stream::StreamExt::merge(a, b)`).
-//! - `then` is sequential: the next item is not pulled until the previous step finished. For
-//!   concurrency use [`crate::concurrent_map`].
-//! - `take(n)` stops polling the source after `n` items; the source is dropped with the
-//!   adapter, so a generator upstream never produces item `n + 1`.
-//!
-//! # Pitfalls
-//! - `filter` with `futures::StreamExt` wants a future: `|x| std::future::ready(x % 2 == 0)`,
-//!   and the closure receives `&Item`.
-//! - An adapter built and never consumed does nothing (`#[must_use]` warns).
-//!
-//! # In production
-//! `futures::StreamExt` / `TryStreamExt` for general pipelines; `tokio_stream::StreamExt` when
-//! you need its time-based adapters.
+//! The lesson: `docs/streams.md`, section *Combinators*.
 
 use std::future::{Future, ready};
 
@@ -57,9 +32,11 @@ pub fn even_squares<S>(source: S) -> impl Stream<Item = u64>
 where
     S: Stream<Item = u32>,
 {
+    // ANCHOR: combinators_key
     source
         .filter(|x| ready(x % 2 == 0))
         .map(|x| u64::from(x) * u64::from(x))
+    // ANCHOR_END: combinators_key
 }
 // ANCHOR_END: even_squares
 

@@ -1,50 +1,15 @@
 //! Concurrent map: run an async step over a stream's items with at most `limit` in flight,
 //! keeping input order or yielding results as they complete.
 //!
-//! # Python
-//! ```python
-//! sem = asyncio.Semaphore(4)
-//!
-//! async def bounded(item):
-//!     async with sem:
-//!         return await fetch(item)
-//!
-//! results = await asyncio.gather(*(bounded(i) for i in items))   # ordered, all at once
-//! for done in asyncio.as_completed([bounded(i) for i in items]):  # unordered
-//!     print(await done)
-//! ```
-//!
-//! # Rust
 //! - [`map_ordered`]: `source.map(step).buffered(limit)`; results in input order.
 //! - [`map_unordered`]: `source.map(step).buffer_unordered(limit)`; results as they complete.
 //! - [`map_spawned`]: each step spawned as its own task (aborted if the stream is dropped), in
-//!   input order; the cure for the stall below, and parallel on a multi-thread runtime.
+//!   input order. `buffered` runs its futures only while the consumer polls the stream; spawned
+//!   steps keep going while the consumer is busy, and run in parallel on a multi-thread runtime.
 //!
-//! Unlike the Python version, only `limit` futures exist at once: the source is pulled lazily,
-//! so a million items never become a million pending coroutines.
+//! The source is pulled lazily: only `limit` steps exist at once.
 //!
-//! # Differences
-//! - `buffered` runs its futures on the consumer's task, inside `poll_next`. They make progress
-//!   only while the consumer is polling the stream, never while its loop body is busy.
-//! - Cancellation is a drop: dropping the stream drops every future in flight (for
-//!   [`map_spawned`], aborts every task).
-//! - An ordered map holds finished results behind a slow head item, and each keeps its slot:
-//!   with a limit of 4 and the first item slow, three results wait and no fifth item starts.
-//!
-//! # Pitfalls
-//! - **The buffered-stream stall.** `while let Some(x) = s.next().await { work(x).await }`: while
-//!   `work` runs, the buffered futures are not polled. A fetch whose first step finished sits
-//!   idle; its own timeout keeps counting and fires though the fetch barely ran. The example
-//!   shows downloads that need 300 ms of their 350 ms timeout timing out; [`map_spawned`] (or
-//!   moving `work` into the mapped future) avoids it.
-//! - A limit of 0 would make `buffered` wait forever without starting anything: these functions
-//!   refuse it, and a limit past [`MAX_CAPACITY`](basics::config::MAX_CAPACITY), with a
-//!   [`ConfigError`].
-//!
-//! # In production
-//! `buffered` / `buffer_unordered` for I/O-bound fan-out on one task; spawned tasks (as in
-//! [`map_spawned`], or a `JoinSet` with a limit) when the steps are long, CPU-heavy, or must keep
-//! going while the consumer is busy.
+//! The lesson: `docs/streams.md`, section *Concurrent map*.
 
 use std::future::Future;
 
@@ -96,7 +61,9 @@ where
     Fut: Future,
 {
     let limit = config::count("limit", limit)?;
+    // ANCHOR: concurrent_map_key
     Ok(source.map(step).buffered(limit))
+    // ANCHOR_END: concurrent_map_key
 }
 // ANCHOR_END: map_ordered
 
@@ -190,6 +157,7 @@ where
     let limit = config::count("limit", limit)?;
     // `buffered` pulls an item (and so spawns its task) only when a slot is free, which bounds
     // the number of live tasks; the handle aborts its task when dropped with the stream.
+    // ANCHOR: map_spawned_key
     Ok(source
         .enumerate()
         .map(move |(index, item)| {
@@ -200,5 +168,6 @@ where
             }
         })
         .buffered(limit))
+    // ANCHOR_END: map_spawned_key
 }
 // ANCHOR_END: map_spawned

@@ -1,11 +1,22 @@
-//! Streams for asyncio programmers: async generators, pagination, hand-written streams,
-//! combinators, concurrent map, merging, chunking, throttling and streaming I/O.
+//! Streams for asyncio programmers: what `async for` over an async iterator becomes in tokio.
 //!
-//! An asyncio async iterator (`async for`) is a Rust [`Stream`](futures::Stream): a value you poll
-//! for the next item, lazily, one `.await` at a time, ended by `None` and cancelled by a drop.
-//! Each module is one pattern of the catalogue: its docs give the asyncio version, the tokio
-//! idiom, the differences that bite and the pitfalls; `cargo run --example <module>` plays its
-//! scenario; `docs/streams.md` reads beside it.
+//! An asyncio async iterator is a Rust [`Stream`](futures::Stream): a value you poll for the next
+//! item, lazily, one `.await` at a time, ended by `None` and cancelled by a drop. One module per
+//! pattern, each played by `cargo run -p streams --example <module>`:
+//!
+//! - [`async_generator`]: `async def` + `yield` as `stream!` or `unfold`.
+//! - [`pagination`]: a cursor-paged API as one stream of items, a failed page as an `Err` item.
+//! - [`stream_impl`]: `__anext__` written as `Stream::poll_next`, by hand.
+//! - [`combinators`]: async comprehensions as `filter`, `map`, `take`, `fold` and `then`.
+//! - [`concurrent_map`]: a step over every item with at most N in flight, ordered or not, and the
+//!   stall of `buffered` under a busy consumer.
+//! - [`merge`]: several sources read as one, plain or keyed.
+//! - [`chunking`]: batches by size, or by size or time.
+//! - [`throttle`](mod@throttle): a cap on the rate, and giving up on a source that stalls.
+//! - [`streaming_io`]: a large body in pieces, between `AsyncRead` and `Stream`.
+//!
+//! The book page is `docs/streams.md`: each module's lesson (the asyncio version, the
+//! differences that bite, the pitfalls, what to use in production) is its section there.
 //!
 //! Bad configuration (a concurrency limit, chunk size, rate or capacity of 0 or past its maximum,
 //! a period or timeout of 0 or past [`MAX_DURATION`](basics::config::MAX_DURATION)) is a
@@ -28,12 +39,17 @@ pub mod stream_impl;
 pub mod streaming_io;
 pub mod throttle;
 
+// Each module's functions and types at the crate root, grouped by role, so callers write
+// `streams::numbers` and `streams::map_spawned`.
+// Sources: generators, pages, a hand-written stream.
 pub use async_generator::{numbers, numbers_unfold};
+pub use pagination::{Page, pages, paginate};
+pub use stream_impl::Paced;
+// Adapters over a stream.
 pub use chunking::{chunks, chunks_timeout};
 pub use combinators::{even_squares, sum_of_first, then_each};
 pub use concurrent_map::{map_ordered, map_spawned, map_unordered};
 pub use merge::{merge_all, tagged};
-pub use pagination::{Page, pages, paginate};
-pub use stream_impl::Paced;
-pub use streaming_io::{body_chunks, copy_body};
 pub use throttle::{MAX_RATE, Stalled, throttle, until_stalled};
+// Between byte I/O and streams.
+pub use streaming_io::{body_chunks, copy_body};

@@ -1,43 +1,16 @@
 //! Merge and fan-in: several streams read as one, items in arrival order.
 //!
-//! # Python
-//! ```python
-//! queue = asyncio.Queue()
-//!
-//! async def pump(name, source):
-//!     async for item in source:
-//!         await queue.put((name, item))
-//!
-//! tasks = [asyncio.create_task(pump("a", sensor_a())), asyncio.create_task(pump("b", sensor_b()))]
-//! # ... read queue.get() until both pumps are done (which needs a sentinel per pump)
-//! ```
-//!
-//! # Rust
-//! No tasks and no queue: a merged stream polls its sources itself.
+//! A merged stream polls its sources itself, on the consumer's task: no tasks, no queue.
 //! - two streams of one item type: `futures::stream::select(a, b)` (round-robin when both are
 //!   ready) or `tokio_stream::StreamExt::merge` (the same, as a method);
 //! - any number of one type: [`merge_all`] (`futures::stream::select_all`);
 //! - any number, keyed so you know where each item came from, and able to add or remove sources
 //!   while reading: [`tagged`], a [`tokio_stream::StreamMap`].
 //!
-//! Every form ends when all its sources have ended.
+//! Every form ends when all its sources have ended. [`merge_all`] and [`tagged`] need `Unpin`
+//! sources (`Box::pin` a `stream!` stream).
 //!
-//! # Differences
-//! - The merge runs on the consumer's task: sources progress only while it is polled, and a slow
-//!   consumer slows every source (backpressure) instead of filling a queue.
-//! - Dropping the merged stream drops every source; there is no pump task to cancel.
-//! - `StreamMap` starts each poll at a random source for fairness, so the order of items ready
-//!   at the same instant is not deterministic; `select` and `merge` alternate deterministically.
-//!
-//! # Pitfalls
-//! - Sources must be `Unpin` for [`merge_all`] and [`tagged`]: box `stream!` streams with
-//!   `Box::pin`.
-//! - `select!` in a loop over two `next()` calls is a hand-written merge that must handle one
-//!   side ending (`else` branch, or fused streams); the combinators already do.
-//!
-//! # In production
-//! `StreamMap` for dynamic, keyed sources (subscriptions, connections); `select_all` for a fixed
-//! set; channels (the `producer-consumer` crate) when the sources must run on their own tasks.
+//! The lesson: `docs/streams.md`, section *Merge and fan-in*.
 
 use std::hash::Hash;
 

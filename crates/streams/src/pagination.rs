@@ -1,41 +1,11 @@
 //! Pagination: a paged API consumed as one stream of items.
 //!
-//! # Python
-//! ```python
-//! async def all_items(client):
-//!     cursor = None
-//!     while True:
-//!         page = await client.fetch_page(cursor)   # may raise
-//!         for item in page.items:
-//!             yield item
-//!         if page.next is None:
-//!             return
-//!         cursor = page.next
-//! ```
-//!
-//! # Rust
 //! [`paginate`] turns a page-fetching function into a `Stream<Item = Result<T, E>>` with
-//! async-stream's `try_stream!`: `?` on a failed page yields that error as the stream's last item
-//! and ends the stream. [`pages`] is the same loop with [`futures::stream::unfold`] over the
-//! cursor, yielding whole pages.
+//! async-stream's `try_stream!`: a failed page is yielded as the stream's last item. [`pages`] is
+//! the same walk with [`futures::stream::unfold`] over the cursor, yielding whole [`Page`]s. Pages
+//! are fetched lazily: the next one only when the consumer has used up the current one.
 //!
-//! # Differences
-//! - An exception in a Python generator ends it and propagates out of `async for`. A stream has
-//!   no exceptions: the error is an item (`Err(e)`), after which the stream ends. The consumer
-//!   decides whether one error stops it (`try_next`, `try_collect`) or is reported and skipped.
-//! - Pages are fetched lazily: the next page is requested only when the consumer has taken every
-//!   item of the current one. Nothing prefetches unless you add it (`buffered` over page numbers
-//!   when the API allows random access).
-//!
-//! # Pitfalls
-//! - Ending on an empty page instead of on a missing cursor fetches one page too many, or loops
-//!   forever on an API that returns empty pages with a cursor.
-//! - Retrying inside the generator hides the failure from the consumer; put retries around the
-//!   fetch function (the `errors-timeouts` crate) and let the stream report what still fails.
-//!
-//! # In production
-//! The same shape wraps any cursor API (S3 `ListObjectsV2`, GitHub's `Link` headers, database
-//! keyset pagination). SDKs often ship it (`into_paginator().send()` in the AWS SDK).
+//! The lesson: `docs/streams.md`, section *Pagination*.
 
 use std::future::Future;
 
@@ -85,6 +55,7 @@ where
     Fut: Future<Output = Result<Page<T, C>, E>>,
 {
     async_stream::try_stream! {
+        // ANCHOR: pagination_key
         let mut cursor = None;
         loop {
             // `?` yields the error as the last item and ends the stream.
@@ -97,6 +68,7 @@ where
                 None => break,
             }
         }
+        // ANCHOR_END: pagination_key
     }
 }
 // ANCHOR_END: paginate

@@ -1,51 +1,13 @@
 //! Implementing `Stream` by hand: the `__aiter__` / `__anext__` protocol, written as `poll_next`.
 //!
-//! # Python
-//! ```python
-//! class Paced:
-//!     def __init__(self, items, gap):
-//!         self.items, self.gap = iter(items), gap
-//!     def __aiter__(self):
-//!         return self
-//!     async def __anext__(self):
-//!         item = next(self.items, None)          # (a sentinel, for brevity)
-//!         if item is None:
-//!             raise StopAsyncIteration
-//!         await asyncio.sleep(self.gap)
-//!         return item
-//! ```
-//!
-//! # Rust
 //! [`Paced`] yields the items of an iterator, one every `gap`, by implementing
 //! [`Stream::poll_next`] on a struct that owns a pinned [`Sleep`]. `poll_next` may not wait: it
-//! returns `Poll::Pending` after registering the waker (here the timer does that for us), or
-//! `Poll::Ready(Some(item))`, or `Poll::Ready(None)` at the end.
+//! returns `Poll::Pending` after registering the waker (here the timer does that), or
+//! `Poll::Ready(Some(item))`, or `Poll::Ready(None)` at the end. It also implements
+//! [`FusedStream`] and an exact [`size_hint`](Stream::size_hint). [`numbers`](crate::numbers) is
+//! the same source written with `stream!`, which is what to reach for first.
 //!
-//! # Why it is rarely needed
-//! [`numbers`](crate::numbers) is the same source in six lines of `stream!`. Write `poll_next` by
-//! hand only when you need what a generator cannot give:
-//! - a named, `Unpin`-able type to store in a struct field without `Box<dyn Stream>`;
-//! - an adapter over another stream (as every `StreamExt` combinator is), with no allocation;
-//! - an accurate [`size_hint`](Stream::size_hint) or [`FusedStream`];
-//! - a hot path where the generator's hand-off slot costs too much.
-//!
-//! # Differences
-//! - `__anext__` is a coroutine that may await; `poll_next` is a plain function that must never
-//!   block and must arrange a wake-up before it returns `Pending`, or the task sleeps forever.
-//! - Self-referential state (a `Sleep`, a future in progress) needs pinning: `pin-project-lite`
-//!   gives safe projections to pinned fields.
-//! - Laziness must be written: a `Sleep` made in the constructor would start the clock before
-//!   the first poll, so [`Paced`] arms its timer on the first poll.
-//!
-//! # Pitfalls
-//! - Returning `Poll::Pending` without having polled something that registered the waker: the
-//!   stream hangs (the tests poll by hand with `tokio_test` to show it wakes).
-//! - Polling again after `Ready(None)`: a plain `Stream` may panic or restart; implement
-//!   [`FusedStream`] (as here) or call `.fuse()`.
-//!
-//! # In production
-//! Prefer `stream!`, `unfold`, or `tokio_stream::wrappers`; hand-written streams are for library
-//! adapters, where tokio-stream and futures are the models to copy.
+//! The lesson: `docs/streams.md`, section *Implementing Stream*.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -125,6 +87,7 @@ impl<I: Iterator> Stream for Paced<I> {
     type Item = I::Item;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<I::Item>> {
+        // ANCHOR: stream_impl_key
         let mut this = self.project();
         // Nothing left: end at once rather than sleeping first.
         if this.items.peek().is_none() {
@@ -141,6 +104,7 @@ impl<I: Iterator> Stream for Paced<I> {
         }
         this.sleep.set(None);
         Poll::Ready(this.items.next())
+        // ANCHOR_END: stream_impl_key
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

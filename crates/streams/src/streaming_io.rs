@@ -1,44 +1,13 @@
 //! Streaming I/O: read a large body in pieces, holding one piece at a time, and turn a stream of
 //! pieces back into a reader.
 //!
-//! # Python
-//! ```python
-//! async with session.get(url) as response:           # aiohttp
-//!     async for piece in response.content.iter_chunked(16 * 1024):
-//!         digest.update(piece)
-//!         await out.write(piece)
-//! ```
-//!
-//! # Rust
 //! tokio-util bridges the two worlds:
 //! - [`body_chunks`]: a [`ReaderStream`], any `AsyncRead` (a socket, a file, a `duplex` pipe) as
 //!   a `Stream` of [`Bytes`](bytes::Bytes) pieces of at most `capacity` bytes;
 //! - [`copy_body`]: a [`StreamReader`], a `Stream` of byte pieces (an HTTP client's body) as an
 //!   `AsyncBufRead`, copied into any `AsyncWrite` with `tokio::io::copy_buf`.
 //!
-//! Between the two, every stream combinator applies to I/O: `map` to transform pieces,
-//! `inspect` for progress, `take` to cap a download.
-//!
-//! # Differences
-//! - `Bytes` pieces are reference-counted: passing a piece on (to a channel, to a writer) does
-//!   not copy it.
-//! - The pieces flow only as fast as the consumer polls: the reader is read when the next piece
-//!   is wanted, so a slow writer slows the socket down (TCP backpressure), and memory stays at
-//!   about one piece however large the body is.
-//! - Dropping the stream (or the `copy_body` future) stops the transfer; pieces already written
-//!   stay written.
-//!
-//! # Pitfalls
-//! - `read_to_end` (or `response.read()` in aiohttp) holds the whole body in memory; the tests
-//!   measure both ways.
-//! - A capacity of 0 does not fail in `ReaderStream`: its `BytesMut` grows by 64 bytes when
-//!   full, so the body silently arrives in 64-byte pieces; a huge one panics allocating the
-//!   buffer. [`body_chunks`] refuses both with a [`ConfigError`].
-//!
-//! # In production
-//! reqwest's `Response::bytes_stream()` and hyper's body give a stream of `Bytes`; `StreamReader`
-//! turns it into an `AsyncRead` for `tokio::io::copy` into a file, and `ReaderStream` turns a
-//! file into a response body.
+//! The lesson: `docs/streams.md`, section *Streaming I/O*.
 
 use std::io;
 use std::pin::pin;
@@ -82,7 +51,9 @@ pub fn body_chunks<R: AsyncRead>(
     capacity: usize,
 ) -> Result<ReaderStream<R>, ConfigError> {
     let capacity = config::count("capacity", capacity)?;
+    // ANCHOR: body_chunks_key
     Ok(ReaderStream::with_capacity(reader, capacity))
+    // ANCHOR_END: body_chunks_key
 }
 // ANCHOR_END: body_chunks
 
@@ -118,7 +89,9 @@ where
 {
     // `StreamReader` is an `AsyncBufRead` whose buffer is the current piece: `copy_buf` writes
     // straight from it, with no second buffer.
+    // ANCHOR: streaming_io_key
     let mut reader = pin!(StreamReader::new(body));
     tokio::io::copy_buf(&mut reader, writer).await
+    // ANCHOR_END: streaming_io_key
 }
 // ANCHOR_END: copy_body

@@ -1,52 +1,12 @@
 //! Throttle and per-item timeout: cap a stream's rate, and give up on a source that stalls.
 //!
-//! # Python
-//! ```python
-//! async for item in source:              # at most 5 a second
-//!     handle(item)
-//!     await asyncio.sleep(0.2)
-//!
-//! it = aiter(source)
-//! while True:                            # give up when no item comes within 0.5 s
-//!     try:
-//!         item = await asyncio.wait_for(anext(it), 0.5)
-//!     except StopAsyncIteration:
-//!         break
-//!     except asyncio.TimeoutError:
-//!         log.warning("source stalled"); break
-//! ```
-//!
-//! # Rust
 //! - [`throttle`]: tokio-stream's `throttle`, at least `1 / per_second` between items; the
 //!   first item passes at once. It polls the source only after the period, so a lazy source's
 //!   own delay is added to the period.
 //! - [`until_stalled`]: tokio-stream's `timeout` (a timer per item, restarted after each one),
-//!   cut at the first timeout: the items, then one `Err(Stalled)`, then the end.
+//!   cut at the first timeout: the items, then one `Err(`[`Stalled`]`)`, then the end.
 //!
-//! # Differences
-//! - `asyncio.wait_for(anext(it))` cancels the generator's pending step when it times out; a
-//!   cancelled async generator cannot be resumed. `timeout` on a stream cancels nothing: the
-//!   source is still there, so a raw `timeout` stream keeps yielding `Err(Elapsed)` and may
-//!   resume. [`until_stalled`] chooses to end and drop the source.
-//! - Throttling delays the consumer's next poll, which is backpressure on the source: nothing
-//!   is buffered or dropped. To drop excess items instead, sample or debounce (the
-//!   `concurrency-control` crate).
-//!
-//! # Pitfalls
-//! - `sleep` after each item (the Python version) adds the consumer's own time to the period;
-//!   `throttle` measures from when the previous item was yielded.
-//! - A throttle is not a rate limiter across tasks: each stream has its own timer. Share a
-//!   limiter (governor, or the `concurrency-control` crate's GCRA) to cap a service.
-//! - A rate or timeout of 0 is bad input, and so is `Duration::MAX` as a timeout (tokio-stream's
-//!   `timeout` adds it to the current instant and panics): a [`ConfigError`]. So is a rate above
-//!   [`MAX_RATE`]: tokio's timer counts whole milliseconds, so a shorter period would be rounded
-//!   up to 1 ms anyway.
-//! - The end of a throttled stream is noticed one period after its last item, when the source is
-//!   polled again.
-//!
-//! # In production
-//! `throttle` for polling loops and UI updates; a shared rate limiter for calls to a service;
-//! `timeout` per item for heartbeats and stuck upstreams.
+//! The lesson: `docs/streams.md`, section *Throttle and per-item timeout*.
 
 use std::time::Duration;
 
@@ -102,8 +62,10 @@ pub fn throttle<S: Stream>(
 ) -> Result<impl Stream<Item = S::Item>, ConfigError> {
     let per_second = config::count_at_most("per_second", per_second, MAX_RATE)?;
     let per_second = u32::try_from(per_second).expect("at most MAX_RATE, which fits in a u32");
+    // ANCHOR: throttle_key
     let period = Duration::from_secs(1) / per_second;
     Ok(tokio_stream::StreamExt::throttle(source, period))
+    // ANCHOR_END: throttle_key
 }
 // ANCHOR_END: throttle
 
@@ -142,6 +104,7 @@ pub fn until_stalled<S: Stream>(
     let limit = config::duration("limit", limit)?;
     Ok(async_stream::stream! {
         // Made inside the generator, so the first timer starts at the first poll.
+        // ANCHOR: until_stalled_key
         let mut timed = std::pin::pin!(tokio_stream::StreamExt::timeout(source, limit));
         while let Some(item) = futures::StreamExt::next(&mut timed).await {
             match item {
@@ -153,6 +116,7 @@ pub fn until_stalled<S: Stream>(
                 }
             }
         }
+        // ANCHOR_END: until_stalled_key
     })
 }
 // ANCHOR_END: until_stalled
