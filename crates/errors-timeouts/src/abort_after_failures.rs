@@ -1,34 +1,12 @@
 //! Abort after N failures: run items concurrently, and once too many have failed, cancel what
 //! is still running.
 //!
-//! # Python
-//! ```python
-//! tasks = [asyncio.create_task(process(i)) for i in items]
-//! failures = 0
-//! for next_done in asyncio.as_completed(tasks):
-//!     try: await next_done
-//!     except Exception:
-//!         failures += 1
-//!         if failures == 3:
-//!             for task in tasks: task.cancel()
-//!             break
-//! ```
-//!
-//! # Rust
 //! An [`IndexedJoinSet`] loop: [`IndexedJoinSet::join_next`] hands back each task with its input
 //! position as it finishes; at the limit, [`IndexedJoinSet::abort_all`] cancels the rest and the
 //! loop keeps joining until the set is empty, so when [`run_until_failures`] returns, every
 //! aborted task has been dropped and its cleanup (its `Drop` guards) has run.
 //!
-//! # Differences
-//! - Abort is a request: an aborted task stops at its next `.await`. Joining it afterwards is how
-//!   you know it has stopped, which is why the loop drains the set instead of returning at once.
-//!
-//! # Pitfalls
-//! - The common Python rendition (★ defect 2) awaits `gather(...)` first and counts failures
-//!   afterwards, so the "abort" happens when everything has already finished. The test
-//!   `in_flight_work_is_cancelled_at_the_limit` shows the tasks' cleanup ran and the clock stopped
-//!   at the third failure, not at the slowest item.
+//! The lesson: `docs/errors-timeouts.md`, section *Abort after N failures*.
 //!
 //! # See also
 //! [`crate::fail_fast`](mod@crate::fail_fast) (a limit of 1), [`crate::partial_failure`] (no limit).

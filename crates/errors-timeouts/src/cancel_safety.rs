@@ -1,16 +1,6 @@
 //! Cancellation safety: what a `select!` loop loses when a branch's future is dropped, four ways,
 //! each as a lossy version and a lossless one.
 //!
-//! # Python
-//! ```python
-//! while True:
-//!     try:
-//!         item = await asyncio.wait_for(queue.get(), timeout=1.0)   # cancelled get: nothing lost
-//!     except TimeoutError:
-//!         send_heartbeat(); continue
-//! ```
-//!
-//! # Rust
 //! `select!` polls several futures and, when one completes, **drops the others**. A future is
 //! *cancel-safe* when dropping it before it completes loses nothing: calling it again later gives
 //! the same result. `mpsc::Receiver::recv` is; `mpsc::Sender::send` is not (the message it holds
@@ -46,15 +36,7 @@
 //! # }
 //! ```
 //!
-//! # Differences
-//! - In asyncio the cancelled coroutine gets a `CancelledError` and may put things back; a
-//!   dropped Rust future cannot run any code but `Drop`. Cancel safety is a property of each
-//!   `async fn`, and tokio documents it per method (a "Cancel safety" section).
-//!
-//! # Pitfalls
-//! - A future re-created each loop turn restarts each turn; pin it outside the loop and poll it
-//!   by `&mut`.
-//! - Fair queues (`Semaphore`, `Mutex`, `Sender::reserve`) put a re-created waiter at the back.
+//! The lesson: `docs/errors-timeouts.md`, section *Cancellation safety*.
 //!
 //! # See also
 //! [`crate::cancellation`].

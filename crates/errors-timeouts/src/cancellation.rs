@@ -1,20 +1,6 @@
 //! Cancellation and cleanup: a cancelled future is dropped at its `.await`, and cleanup is
 //! whatever runs on drop.
 //!
-//! # Python
-//! ```python
-//! async def worker(queue):
-//!     conn = await open_connection()
-//!     try:
-//!         while True:
-//!             await handle(conn, await queue.get())
-//!     except asyncio.CancelledError:
-//!         await conn.close()      # async cleanup, then re-raise
-//!         raise
-//! task.cancel(); await task
-//! ```
-//!
-//! # Rust
 //! Three tools:
 //! - **Drop guards** ([`OnDrop`], [`on_drop`]): cleanup that must run however the future ends,
 //!   returned or dropped. It is synchronous: there is no async `Drop`.
@@ -25,16 +11,7 @@
 //!   `.await`; awaiting the handle afterwards is how the caller knows it has stopped (and its
 //!   guards have run).
 //!
-//! # Differences
-//! - Nothing is raised inside the cancelled future: it is simply not polled again and dropped.
-//!   Code after the `.await` never runs, `Drop` does. Async cleanup needs a token.
-//! - Cancellation cannot be caught and swallowed, so it cannot be lost (asyncio code that catches
-//!   `CancelledError` and does not re-raise breaks its caller's `timeout`).
-//!
-//! # Pitfalls
-//! - Dropping a [`JoinHandle`] does not cancel the task: it detaches it. Abort it, or keep tasks
-//!   in a `JoinSet` / `TaskTracker`.
-//! - `abort()` alone returns before the task has stopped; await the handle.
+//! The lesson: `docs/errors-timeouts.md`, section *Cancellation and cleanup*.
 //!
 //! # See also
 //! [`crate::shield`], [`crate::cancel_safety`].

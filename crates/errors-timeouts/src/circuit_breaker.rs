@@ -1,20 +1,6 @@
 //! Circuit breaker: stop calling a service that keeps failing, let a few probes through after a
 //! while, and close again when they succeed.
 //!
-//! # Python
-//! ```python
-//! class Breaker:
-//!     def __init__(self, threshold=5, open_for=30.0): ...
-//!     async def call(self, op):
-//!         if self.state == "open":
-//!             if time.monotonic() - self.opened_at < self.open_for: raise BreakerOpen()
-//!             self.state = "half-open"
-//!         try: result = await op()
-//!         except Exception: self.on_failure(); raise
-//!         self.on_success(); return result
-//! ```
-//!
-//! # Rust
 //! [`CircuitBreaker`] is a small state machine behind a `std::sync::Mutex`, held only to read or
 //! change the state (never across the call's `.await`). Time is [`tokio::time::Instant`]:
 //!
@@ -24,20 +10,7 @@
 //! - **half-open**: at most `half_open_probes` calls are admitted at a time; that many successes
 //!   close the breaker, one failure opens it again for another `open_for`.
 //!
-//! # Differences
-//! - A cancelled call (its future dropped mid-flight) counts as neither a success nor a failure;
-//!   a guard gives its half-open probe slot back.
-//!
-//! # Pitfalls
-//! - The common Python rendition (★ defect 10) reads the wall clock (`time.time()`): it jumps
-//!   when the system clock is set. `time.monotonic()` does not jump, but no test can move it
-//!   either. Here every transition is tested on
-//!   the paused clock, and a proptest checks that no call is admitted while open before
-//!   `open_for` has passed.
-//!
-//! # In production
-//! tower's and failsafe's breakers follow the same states; keep one breaker per downstream
-//! dependency, shared by every caller (the type is cheap to clone).
+//! The lesson: `docs/errors-timeouts.md`, section *Circuit breaker*.
 //!
 //! # See also
 //! [`crate::retry`](mod@crate::retry), [`crate::fallback`](mod@crate::fallback).

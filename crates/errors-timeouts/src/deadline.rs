@@ -1,14 +1,5 @@
 //! Deadline scope: several steps share one time budget, passed down as a point in time.
 //!
-//! # Python
-//! ```python
-//! async with asyncio.timeout(5):       # one budget for the whole block
-//!     user = await fetch_user()
-//!     orders = await fetch_orders(user)
-//!     await render(user, orders)
-//! ```
-//!
-//! # Rust
 //! A [`Deadline`] is an [`Instant`] on tokio's clock. Each step runs under
 //! [`tokio::time::timeout_at`] with the same instant, so the steps share the budget: what one
 //! step spends, the next one no longer has. A step that would start after the deadline fails at
@@ -16,17 +7,7 @@
 //! past when it was made ([`Deadline::at`] with a past instant) gives its first step: the past
 //! is not bad configuration, only a budget that is spent.
 //!
-//! # Differences
-//! - `asyncio.timeout` is a scope that cancels whatever runs inside it; in Rust the deadline is a
-//!   value passed down to each call (as gRPC and Go's `context` do), so a callee can also read
-//!   [`Deadline::remaining`] and choose a cheaper path.
-//!
-//! # Pitfalls
-//! - A fresh `timeout(5 s)` per step gives three steps 15 s, not 5: pass the deadline, not a
-//!   duration.
-//! - A zero budget, or one past [`basics::config::MAX_DURATION`] (365 days), is bad
-//!   configuration: [`Deadline::after`] refuses it with a [`ConfigError`]. "No deadline" is
-//!   `Option<Deadline>::None`, not `Duration::MAX`.
+//! The lesson: `docs/errors-timeouts.md`, section *Deadline scope*.
 //!
 //! # See also
 //! [`crate::timeout`](mod@crate::timeout) (one operation).

@@ -1,16 +1,6 @@
 //! Error aggregation: gather every failure of a group and tell a panic, a cancellation and an
 //! application error apart.
 //!
-//! # Python
-//! ```python
-//! try:
-//!     async with asyncio.TaskGroup() as group:
-//!         for job in jobs: group.create_task(job())
-//! except* ValueError as group: recoverable(group.exceptions)
-//! except* Exception as group: fatal(group.exceptions)
-//! ```
-//!
-//! # Rust
 //! A spawned task ends in one of three ways, and the types keep them apart: its own `Err(E)`
 //! (an application error), a panic, or a cancellation (aborted, or its runtime shut down). The
 //! tasks go into a [`basics::IndexedJoinSet`], which numbers them in spawn order and reports a
@@ -18,15 +8,7 @@
 //! waits for all of them and sorts each failure into a [`Failure`]; [`ErrorGroup`] is the
 //! `ExceptionGroup`: every failure in input order, and a `Display` that lists them.
 //!
-//! # Differences
-//! - A panic is a bug, not an error: tokio catches it at the task boundary and hands it back as
-//!   a `JoinError`, so one panicking task does not take the program down.
-//! - Cancellation is not an exception inside the task: the task is dropped. Only the joiner sees
-//!   it, as a `JoinError`.
-//!
-//! # Pitfalls
-//! - `handle.await.unwrap()` turns a task's panic into the joiner's panic and a cancellation into
-//!   a panic too: handle the `JoinError` on purpose.
+//! The lesson: `docs/errors-timeouts.md`, section *Error aggregation*.
 //!
 //! # See also
 //! [`crate::partial_failure`], [`crate::abort_after_failures`].

@@ -1,27 +1,11 @@
 //! Fail fast vs settle all: stop everything at the first error, or let every item finish.
 //!
-//! # Python
-//! ```python
-//! try:
-//!     results = await asyncio.gather(*calls)          # first error raised, the others keep running
-//! except Exception as error: ...
-//! async with asyncio.TaskGroup() as group: ...         # first error cancels the others
-//! results = await asyncio.gather(*calls, return_exceptions=True)   # settle all
-//! ```
-//!
-//! # Rust
 //! [`fail_fast`] is [`futures::future::try_join_all`]: it returns the first error as soon as it
 //! happens and drops every other future, which cancels it at its `.await`. Settling all is
 //! [`crate::settle_all`]. For spawned tasks the same choice is a `JoinSet` loop that calls
 //! `abort_all` on the first `Err` (see `basics::task_group`).
 //!
-//! # Differences
-//! - asyncio's plain `gather` raises the first error but leaves the other tasks running,
-//!   unobserved. Dropping a future in Rust stops it: there is nothing left behind to forget.
-//!
-//! # Pitfalls
-//! - Fail fast loses the successes that were already in: choose it only when one failure makes
-//!   the whole result useless.
+//! The lesson: `docs/errors-timeouts.md`, section *Fail fast vs settle all*.
 //!
 //! # See also
 //! [`crate::partial_failure`], [`crate::abort_after_failures`] (a tolerance between the two).

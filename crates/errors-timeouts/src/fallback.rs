@@ -1,16 +1,5 @@
 //! Fallback chain: try the primary source, then the next, in order, until one answers.
 //!
-//! # Python
-//! ```python
-//! async def get_profile(user_id):
-//!     for source in (primary, cache, default):
-//!         try:
-//!             return await source(user_id)
-//!         except Exception as error:
-//!             log.warning("%s failed: %s", source.__name__, error)
-//! ```
-//!
-//! # Rust
 //! [`fallback`] checks that the chain is not empty, then returns a future that awaits each
 //! source in turn and stops at the first success. Futures are lazy, so
 //! building the whole chain up front calls nothing: a source's request is only sent when its turn
@@ -18,14 +7,7 @@
 //! [`Served`], says which source answered and keeps the errors of those skipped, so a fallback
 //! is never silent.
 //!
-//! # Differences
-//! - With `?` and `or_else` a two-step fallback is one expression:
-//!   `primary().or_else(|_| cache()).await`; the function is the same idea for a list.
-//!
-//! # Pitfalls
-//! - A primary that hangs blocks the chain: give each step a [`crate::timeout()`] (the example
-//!   does).
-//! - A default that hides an outage: log or count the skipped errors ([`Served::skipped`]).
+//! The lesson: `docs/errors-timeouts.md`, section *Fallback chain*.
 //!
 //! # See also
 //! [`crate::hedged_request`] (ask two at once), [`crate::circuit_breaker`].

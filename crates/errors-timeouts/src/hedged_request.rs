@@ -1,31 +1,11 @@
 //! Hedged request: when the first request is slow, send a second one after a delay and take
 //! whichever succeeds first; the loser is cancelled.
 //!
-//! # Python
-//! ```python
-//! first = asyncio.create_task(replica_a.get(key))
-//! done, _ = await asyncio.wait({first}, timeout=0.3)           # roughly the p95 latency
-//! if not done:
-//!     second = asyncio.create_task(replica_b.get(key))
-//!     done, pending = await asyncio.wait({first, second}, return_when=FIRST_COMPLETED)
-//!     for task in pending: task.cancel()
-//! ```
-//!
-//! # Rust
 //! [`hedge`] checks the delay and returns the race as a future: it pins the primary, races it against a `sleep(delay)` and, when the sleep wins, starts
 //! the hedge and races both in a `select!`. The first **success** wins; a failure waits for the
 //! other request. Returning drops the loser, which cancels it at its `.await`.
 //!
-//! # Differences
-//! - Nothing is spawned: both requests are futures polled by the caller, so there is no task to
-//!   forget to cancel, and dropping the hedge cancels both.
-//!
-//! # Pitfalls
-//! - A hedge doubles load on the slowest requests: set the delay near the p95 latency, so about
-//!   5% of requests are hedged, and only hedge idempotent calls.
-//! - A delay of zero is allowed and documented: both requests start at once (a plain race). A
-//!   delay past [`basics::config::MAX_DURATION`] (365 days) is refused with a [`ConfigError`]:
-//!   "never hedge" is calling the request alone.
+//! The lesson: `docs/errors-timeouts.md`, section *Hedged request*.
 //!
 //! # See also
 //! [`crate::fallback`](mod@crate::fallback) (one after the other), `basics::race`.

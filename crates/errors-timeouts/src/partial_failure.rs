@@ -1,28 +1,10 @@
 //! Partial failure: run every item, keep every outcome, and report successes and failures apart.
 //!
-//! # Python
-//! ```python
-//! results = await asyncio.gather(*(process(i) for i in range(1, 7)), return_exceptions=True)
-//! ok = [r for r in results if not isinstance(r, Exception)]
-//! failed = [r for r in results if isinstance(r, Exception)]
-//! ```
-//!
-//! # Rust
 //! A future that returns `Result<T, E>` already carries its failure as a value, so
 //! [`futures::future::join_all`] over them *is* `return_exceptions=True`. [`settle_all`] adds the
 //! report: [`Settled`] keeps each success and each error with the item's position.
 //!
-//! # Differences
-//! - An error is a value, not an exception: nothing is raised past `join_all`, and the type says
-//!   which calls can fail.
-//! - A panic is not an error value: on the current task it unwinds through `settle_all`. Spawn
-//!   the items (see [`crate::error_aggregation`]) when panics must be counted too.
-//!
-//! # Pitfalls
-//! - The common Python rendition (★ defect 1) wraps each item in `try: ... except: return None`,
-//!   so the report counts 0 failures. Here an error cannot be lost without a visible
-//!   `.ok()` or `let _ =`; the test `the_report_counts_four_successes_and_two_failures` checks the
-//!   counts and the errors.
+//! The lesson: `docs/errors-timeouts.md`, section *Partial failure*.
 //!
 //! # See also
 //! [`crate::fail_fast`](mod@crate::fail_fast) (stop at the first error), [`crate::abort_after_failures`].

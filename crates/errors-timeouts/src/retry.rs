@@ -1,17 +1,6 @@
 //! Retry with backoff: exponential delays, seeded jitter, a cap on attempts and on each delay, a
 //! predicate for which errors are worth retrying, and an overall budget.
 //!
-//! # Python
-//! ```python
-//! for attempt in range(1, max_attempts + 1):
-//!     try:
-//!         return await call()
-//!     except TransientError:
-//!         if attempt == max_attempts: raise
-//!         await asyncio.sleep(min(base * 2 ** (attempt - 1), max_delay) * random.uniform(0.5, 1))
-//! ```
-//!
-//! # Rust
 //! [`retry`] is the loop written out, so the mechanics are visible: a [`RetryPolicy`] yields the
 //! delays ([`RetryPolicy::delays`]), `is_retryable` sorts transient errors from permanent ones,
 //! and every sleep is `tokio::time::sleep`, so a paused-clock test sees the exact sequence. The
@@ -25,21 +14,7 @@
 //! its bounds on that grid. On the real clock a sleep that starts between two ticks can still
 //! end up to 1 ms later.
 //!
-//! # Differences
-//! - The operation is a closure that builds a new future per attempt (`|| client.get(url)`): a
-//!   Rust future runs once, it cannot be awaited again.
-//! - Dropping the retry future cancels the attempt or the sleep in progress; no attempt runs
-//!   after that.
-//!
-//! # Pitfalls
-//! - Retrying every error (a 400, a parse error) multiplies load for nothing: pass a predicate.
-//! - Without jitter, clients that failed together retry together (a thundering herd).
-//! - Without a budget, retries stacked on retries outlive the caller's own deadline.
-//! - A sub-millisecond delay is not a sub-millisecond sleep in tokio: it is rounded up to 1 ms.
-//!
-//! # In production
-//! backon (`ExponentialBuilder` with tokio's sleeper, which honours the paused clock) does the
-//! same with less code: the example `retry` shows it beside this loop.
+//! The lesson: `docs/errors-timeouts.md`, section *Retry with backoff*.
 //!
 //! # See also
 //! [`crate::circuit_breaker`] (stop retrying a service that is down).

@@ -1,16 +1,5 @@
 //! Shield: critical work that finishes, exactly once, even when its caller is cancelled.
 //!
-//! # Python
-//! ```python
-//! async def save(order):
-//!     try:
-//!         await asyncio.shield(write_to_db(order))   # keeps running if save() is cancelled
-//!     except asyncio.CancelledError:
-//!         ...            # clean up, and re-raise: the caller was cancelled
-//!         raise
-//! ```
-//!
-//! # Rust
 //! Spawn the critical work and await its handle. A spawned task does not belong to the future
 //! that awaits it: when the caller is dropped (cancelled), the task keeps running to the end. The
 //! caller's own cancellation is not touched: whoever dropped it (a timeout, a `select!`) sees
@@ -18,16 +7,7 @@
 //! [`TaskTracker`] so shutdown can wait for every shielded write ([`Shield::wait`]): nothing is
 //! detached without a way to finish it.
 //!
-//! # Differences
-//! - There is nothing to catch: a cancelled caller is dropped, so it cannot start the work a
-//!   second time or swallow its cancellation.
-//!
-//! # Pitfalls
-//! - The common Python rendition (★ defect 4) catches `CancelledError`, runs the write again and
-//!   returns normally. The test `the_critical_write_runs_once_and_the_caller_still_times_out`
-//!   asserts one start, one completion and the caller's `Err(Elapsed)`.
-//! - Shield only what must finish: shielded work ignores every cancellation, including shutdown
-//!   (unless shutdown waits for it with [`Shield::wait`]).
+//! The lesson: `docs/errors-timeouts.md`, section *Shield*.
 //!
 //! # See also
 //! [`crate::cancellation`].

@@ -1,32 +1,11 @@
 //! Timeout: give one operation a time limit and get a typed error when it runs out.
 //!
-//! # Python
-//! ```python
-//! try:
-//!     result = await asyncio.wait_for(slow_operation(), timeout=2.0)
-//! except TimeoutError:
-//!     ...
-//! ```
-//!
-//! # Rust
 //! [`tokio::time::timeout`] wraps any future; when the limit passes first, the inner future is
 //! dropped (cancelled at its `.await`) and the result is `Err(Elapsed)`. [`timeout`] is the same
 //! call with an error that says which limit ran out ([`TimedOut`]), so it can be logged and
 //! matched without the original `Duration` at hand.
 //!
-//! # Differences
-//! - The limit is measured on tokio's clock: on a paused clock a 5 s operation under a 2 s limit
-//!   fails at exactly +2 s, and the test takes microseconds.
-//! - `wait_for` cancels the inner task and waits for it to handle `CancelledError`; Rust drops the
-//!   inner future synchronously, so cleanup is `Drop` and nothing can delay the timeout.
-//!
-//! # Pitfalls
-//! - A timeout cannot interrupt code that never reaches an `.await` (a blocking call or a busy
-//!   loop): the timer fires but nobody polls it. Move such work off the runtime.
-//! - A zero limit is not an error: the operation is polled once, and a ready one succeeds
-//!   (`a_zero_limit_lets_a_ready_operation_through` shows both outcomes). A limit past
-//!   [`basics::config::MAX_DURATION`] (365 days) is refused with a [`ConfigError`]: "no limit"
-//!   is not calling `timeout` at all, not `Duration::MAX`.
+//! The lesson: `docs/errors-timeouts.md`, section *Timeout*.
 //!
 //! # See also
 //! [`crate::deadline`] (one budget over several steps).

@@ -1,21 +1,6 @@
 //! Bounded queue: producers wait when the queue is full, so a slow consumer slows the producers
 //! down instead of letting the backlog grow (backpressure).
 //!
-//! # Python
-//! ```python
-//! queue = asyncio.Queue(maxsize=10)
-//!
-//! async def producer(name):
-//!     for i in range(5):
-//!         await queue.put(f"{name}-{i}")   # waits while the queue is full
-//!         await asyncio.sleep(0.1)
-//!
-//! async def consumer():
-//!     while (item := await queue.get()) is not None:
-//!         await asyncio.sleep(0.2)          # one sentinel per producer, more consumers: one hangs
-//! ```
-//!
-//! # Rust
 //! [`channel`] returns a [`Sender`] and a [`Receiver`], both of which clone: any number of
 //! producers and consumers share one queue of at most `capacity` items (MPMC, built on
 //! `async-channel`). [`Sender::send`] waits while the queue is full. [`Receiver::recv`] returns
@@ -25,25 +10,7 @@
 //! With a single consumer, `tokio::sync::mpsc::channel(10)` is the tokio-native queue; its receiver
 //! does not clone (see [`many_consumers`](crate::many_consumers)).
 //!
-//! # Differences
-//! - The end of the stream is a state of the channel, not a value in it: when the last [`Sender`]
-//!   drops, every consumer, however many, reads the queued items and then `None`. The Python
-//!   rendition's "one `None` per producer" leaves the third of three consumers waiting forever.
-//! - Capacity 0, or one past [`MAX_CAPACITY`], is a [`ConfigError`] from [`channel`];
-//!   `asyncio.Queue(0)` means unbounded and `tokio::sync::mpsc::channel(0)` panics.
-//! - The queue's memory is allocated when it is created, not as it fills: `async-channel`'s
-//!   bounded queue is a ring of `capacity` slots of `size_of::<T>() + 8` bytes each (the item
-//!   and a stamp), so `channel::<u64>(MAX_CAPACITY)` takes 16 MiB at once. tokio's `mpsc`
-//!   allocates as items arrive instead.
-//! - Cancellation is a drop: a `send` dropped before it finished did not enqueue its item, and a
-//!   `recv` dropped before it finished took nothing out.
-//!
-//! # Pitfalls
-//! - An unbounded queue hides a slow consumer until memory runs out; the example's timeline shows
-//!   the producers slowing to the consumers' pace instead.
-//! - Keeping a `Sender` alive in the task that waits for the consumers (for example the one
-//!   `main` created) means the queue never ends: drop it (`tests/bounded_queue.rs` shows the hang
-//!   avoided by a timeout).
+//! The lesson: `docs/producer-consumer.md`, section *Bounded queue*.
 //!
 //! # See also
 //! [`completion`](crate::completion) for the clean-exit recipe, [`joinable_queue`](crate::joinable_queue)

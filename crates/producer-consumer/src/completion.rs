@@ -1,16 +1,6 @@
 //! Completion: every item processed, then every task gone, with no sentinels and nothing left
 //! running.
 //!
-//! # Python
-//! ```python
-//! await asyncio.gather(*producers)     # producers done
-//! await queue.join()                   # every item marked task_done
-//! for c in consumers:
-//!     c.cancel()                       # consumers are stuck in queue.get(): cancel them
-//! await asyncio.gather(*consumers, return_exceptions=True)
-//! ```
-//!
-//! # Rust
 //! The channel does the counting: each producer owns a clone of the [`Sender`], and the queue
 //! ends when the last clone drops. Consumers loop on `recv` until `None`, after draining what
 //! was queued, and return. [`run_to_completion`] checks its configuration at once (a
@@ -18,19 +8,7 @@
 //! [`IndexedJoinSet`] owning every task, and finishes when the last consumer has returned (a
 //! [`CompletionReport`], or a [`CompletionError`] naming the task that panicked).
 //!
-//! # Differences
-//! - No cancellation is needed to stop the consumers: they return by themselves. Python 3.13's
-//!   `Queue.shutdown()` is the direct equivalent of dropping the senders (`get()` raises
-//!   `QueueShutDown` once the queue is empty); before it, consumers still blocked in
-//!   `queue.get()` after `join()` are cancelled.
-//! - Dropping the run's future drops its task set, which aborts every producer and consumer:
-//!   nothing outlives it.
-//!
-//! # Pitfalls
-//! - Holding a [`Sender`] outside the producers (the original one the channel returned): the
-//!   queue never ends and the consumers wait forever. [`run_to_completion`] only ever hands out
-//!   clones and drops the original before it waits.
-//! - Counting sentinels: one per consumer is needed, not one per producer (★ defect 9).
+//! The lesson: `docs/producer-consumer.md`, section *Completion*.
 //!
 //! # See also
 //! [`bounded_queue`], [`joinable_queue`](crate::joinable_queue).

@@ -2,18 +2,6 @@
 //! fails or panics: an item's "done" is a guard that fires on drop, and `join` knows when no
 //! consumer is left to finish the items still queued.
 //!
-//! # Python
-//! ```python
-//! async def consumer(queue):
-//!     while True:
-//!         item = await queue.get()
-//!         await process(item)      # raises: task_done() below never runs
-//!         queue.task_done()
-//!
-//! await queue.join()               # waits for every task_done(): forever, after one failure
-//! ```
-//!
-//! # Rust
 //! Producers hold the [`JoinableQueue`]; each consumer holds a [`Consumer`] made by
 //! [`JoinableQueue::consumer`]. [`Consumer::get`] hands out a [`Task`]: the item plus a guard.
 //! Calling [`Task::done`] counts it done; dropping it any other way (an early `return`, a `?`, a
@@ -26,25 +14,7 @@
 //! still queued, nobody is left to finish them: `join` returns [`NoConsumerLeft`] with the
 //! number of unfinished items instead of waiting for them.
 //!
-//! # Differences
-//! - `task_done()` is a call the consumer must remember on every path; here the guard's `Drop`
-//!   runs on every path, including unwinding and cancellation.
-//! - asyncio's `join` waits forever for queued items once every consumer has died; here it
-//!   returns [`NoConsumerLeft`]. Python 3.13's `Queue.shutdown(immediate=True)` releases `join`
-//!   too, but someone has to call it; the count of consumer handles needs no call.
-//! - `join` does not close the queue; [`JoinableQueue::close`] does (gets drain, then return
-//!   `None`), which is how consumers stop without being cancelled.
-//!
-//! # Pitfalls
-//! - A consumer that fails and never marks its item done (★ defect 9): see
-//!   `join_returns_when_a_consumer_fails_mid_item` and `join_returns_when_a_consumer_panics_mid_item`
-//!   in `tests/joinable_queue.rs`.
-//! - Create the consumers before calling `join`: with items put and no [`Consumer`] yet, `join`
-//!   returns [`NoConsumerLeft`] at once.
-//! - `put` on a full queue still waits when no consumer is left (the queue itself holds the
-//!   receiving end, so that new consumers can be made); `join` is what tells you nobody is.
-//! - The queue allocates its `capacity` slots when it is created (`size_of::<T>() + 8` bytes
-//!   each, see [`bounded_queue`](crate::bounded_queue)).
+//! The lesson: `docs/producer-consumer.md`, section *Joinable queue*.
 //!
 //! # See also
 //! [`completion`](crate::completion) ends a queue by dropping its senders, which needs no

@@ -2,9 +2,27 @@
 //! completion, a joinable queue that cannot hang, many consumers, worker pools, pipelines,
 //! publish/subscribe, actors, and a bridge from threads to async code.
 //!
-//! Each module is one pattern of the catalogue: its docs give the asyncio version, the tokio
-//! idiom, the differences that bite and the pitfalls; `cargo run --example <module>` plays its
-//! scenario; `docs/producer-consumer.md` reads beside it.
+//! Each module is one pattern; `cargo run --example NAME` plays its scenario, and the book page
+//! `docs/producer-consumer.md` teaches it (the asyncio version, the differences that bite, the
+//! pitfalls, what to use in production):
+//!
+//! - [`bounded_queue`]: producers wait while the queue is full (backpressure); the stream ends
+//!   when every sender is gone.
+//! - [`completion`]: producers and consumers that all return once the work is done
+//!   ([`run_to_completion`]).
+//! - [`joinable_queue`]: asyncio's `task_done` / `join`, with a `join` that cannot hang when a
+//!   consumer fails ([`JoinableQueue`]).
+//! - [`many_consumers`]: several consumers on one queue, with `async-channel` or a shared `mpsc`
+//!   receiver ([`SharedReceiver`]).
+//! - [`worker_pool`]: a fixed number of workers, a bound on everything in flight, results in
+//!   completion or submission order ([`WorkerPool`]).
+//! - [`pipeline`]: stages joined by bounded channels; a failing stage stops the pipeline with its
+//!   error ([`Pipeline`]).
+//! - [`pub_sub`]: every subscriber sees every message; a slow one is told how many it missed
+//!   ([`Publisher`]).
+//! - [`actor`]: state owned by one task, reached through messages ([`Counters`]).
+//! - [`sync_bridge`]: a `std::thread` feeding async consumers through a bounded queue
+//!   ([`spawn_feeder`]).
 //!
 //! The queue, the worker pool and the bridge are built on `async-channel`, whose receivers clone
 //! (a multi-producer, multi-consumer queue); the rest use tokio's own channels.
@@ -35,6 +53,7 @@ pub mod pub_sub;
 pub mod sync_bridge;
 pub mod worker_pool;
 
+// The main type or function of each pattern, so callers write `producer_consumer::WorkerPool`.
 pub use actor::Counters;
 pub use bounded_queue::{Closed, Receiver, Sender};
 pub use completion::run_to_completion;

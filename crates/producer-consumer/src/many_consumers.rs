@@ -1,12 +1,5 @@
 //! Many consumers: N workers take items from one queue, each item going to exactly one of them.
 //!
-//! # Python
-//! ```python
-//! queue = asyncio.Queue(maxsize=8)
-//! workers = [asyncio.create_task(worker(queue, n)) for n in range(4)]  # several get() loops
-//! ```
-//!
-//! # Rust
 //! `tokio::sync::mpsc` is multi-producer, *single*-consumer: its `Receiver` does not implement
 //! `Clone` and `recv` takes `&mut self`, so the type system stops a second consumer. Two ways to
 //! have many:
@@ -16,16 +9,7 @@
 //!   [`SharedReceiver`]. A consumer holds the lock only while it waits for the next item, never
 //!   while it processes one.
 //!
-//! # Differences
-//! - In asyncio any number of coroutines may call `queue.get()` on one queue; in tokio the choice
-//!   of channel decides whether that compiles.
-//! - The shared receiver's lock is a tokio mutex on purpose: it is held across `recv().await`,
-//!   which a `std::sync::Mutex` guard must never be.
-//!
-//! # Pitfalls
-//! - Holding the lock while processing (`let mut rx = shared.lock().await; while let Some(x) =
-//!   rx.recv().await { work(x).await }`) makes the first consumer take every item:
-//!   `holding_the_lock_while_working_serialises_the_consumers` in `tests/many_consumers.rs`.
+//! The lesson: `docs/producer-consumer.md`, section *Many consumers*.
 //!
 //! # See also
 //! [`worker_pool`](crate::worker_pool) for workers with results.

@@ -1,15 +1,6 @@
 //! Pipeline: stages joined by bounded channels (parse → enrich → store). Closing the input
 //! shuts the stages down one after the other; a failing stage stops the pipeline with its error.
 //!
-//! # Python
-//! ```python
-//! async def stage(fn, inbox, outbox):
-//!     while (item := await inbox.get()) is not None:
-//!         await outbox.put(await fn(item))   # raises: the stages around it wait forever
-//!     await outbox.put(None)                 # pass the end downstream
-//! ```
-//!
-//! # Rust
 //! Each [`Pipeline::stage`] is a task that owns its input receiver and its output sender. When
 //! its input ends it returns, which drops its sender, which ends the next stage's input: shutdown
 //! flows downstream with no sentinel. When a stage fails it returns its error, which drops both
@@ -18,20 +9,11 @@
 //! still running, so items already past the failing stage are dropped unfinished. Nothing waits
 //! forever.
 //!
-//! # Differences
-//! - The end of input is the channel closing, passed on by dropping, not a `None` each stage must
-//!   remember to forward.
-//! - Each stage is a `Send + 'static` task; a stage that owns state (a counter, a connection)
-//!   owns it in its `FnMut` closure.
-//! - No `close` or `shutdown(self)`: the pipeline does not own its input (the caller holds the
-//!   first sender), so there is nothing for it to close; dropping that sender is the close, and
-//!   [`Pipeline::join`] is the wait that reports, as a task group's `join` is.
+//! There is no `close` or `shutdown(self)`: the pipeline does not own its input (the caller holds
+//! the first sender), so there is nothing for it to close; dropping that sender is the close, and
+//! [`Pipeline::join`] is the wait that reports, as a task group's `join` is.
 //!
-//! # Pitfalls
-//! - A stage that fails while upstream is blocked on a full queue: in asyncio upstream waits
-//!   forever; here its `send` fails once the failed stage's receiver drops
-//!   (`a_failing_stage_stops_the_pipeline_with_its_error` in `tests/pipeline.rs`).
-//! - An unbounded queue between stages lets a fast stage run ahead of a slow one without limit.
+//! The lesson: `docs/producer-consumer.md`, section *Pipeline*.
 //!
 //! # See also
 //! [`worker_pool`](crate::worker_pool) to run one stage on several workers; `futures`'

@@ -1,17 +1,6 @@
 //! Publish and subscribe: one publisher, many subscribers, each subscriber seeing every message;
 //! a subscriber that falls behind loses the oldest messages and is told how many it missed.
 //!
-//! # Python
-//! ```python
-//! subscribers: set[asyncio.Queue] = set()
-//!
-//! def publish(message):
-//!     for queue in subscribers:
-//!         queue.put_nowait(message)   # unbounded: a slow client grows without limit,
-//!                                     # bounded: QueueFull, and the publisher must decide
-//! ```
-//!
-//! # Rust
 //! [`channel`] returns a [`Publisher`] and a first [`Subscriber`], as every `channel` of this
 //! crate returns its two ends; [`Publisher::subscribe`] makes more.
 //! `tokio::sync::broadcast` keeps one ring of the last `capacity` messages for every subscriber
@@ -21,20 +10,7 @@
 //! its next [`Subscriber::recv`] returns [`Delivery::Missed`] with how many, then carries on from
 //! the oldest message still held.
 //!
-//! # Differences
-//! - Backpressure is deliberately absent: the publisher is never held up by a subscriber, and a
-//!   lagging subscriber learns exactly how much it lost instead of silently skipping it.
-//! - Messages are cloned for every subscriber (`T: Clone`); wrap large ones in `Arc`.
-//! - A subscriber sees only messages published after it subscribed.
-//! - The ring is allocated when the channel is created: one slot per message of the rounded
-//!   capacity, each an `Option<T>` and two counters behind a mutex (over 24 bytes beside the
-//!   message), so a capacity of [`MAX_CAPACITY`] costs tens of MiB at once even for small
-//!   messages.
-//!
-//! # Pitfalls
-//! - Treating `RecvError::Lagged` as the end of the stream (a `while let Ok(..) = rx.recv()`
-//!   loop) drops a slow subscriber at its first lag; [`Subscriber::recv`] returns `None` only
-//!   when the publisher is gone (`a_lagging_subscriber_is_told_how_many_it_missed`).
+//! The lesson: `docs/producer-consumer.md`, section *Publish and subscribe*.
 //!
 //! # See also
 //! `tokio::sync::watch` when subscribers need only the latest value.
@@ -57,7 +33,8 @@ pub enum Delivery<T> {
 
 /// Creates a publisher and its first subscriber; each subscriber keeps up to `capacity` unread
 /// messages, rounded up to a power of two as tokio's `broadcast` does (`channel(3)` keeps 4,
-/// `channel(5)` keeps 8). The ring of slots is allocated now.
+/// `channel(5)` keeps 8). The ring of slots is allocated now: each slot is an `Option<T>` and two
+/// counters behind a mutex, at least 24 bytes beside the message.
 ///
 /// # Errors
 /// [`ConfigError::Zero`] when `capacity` is 0, [`ConfigError::TooLarge`] past [`MAX_CAPACITY`]

@@ -1,17 +1,6 @@
 //! Sync to async bridge: a `std::thread` (a blocking reader, a C library's callback thread)
 //! feeds async consumers through a bounded queue, and is held back when they fall behind.
 //!
-//! # Python
-//! ```python
-//! def read_lines(loop, queue):                       # runs in a thread
-//!     for line in open("access.log"):
-//!         asyncio.run_coroutine_threadsafe(queue.put(line), loop).result()
-//!     asyncio.run_coroutine_threadsafe(queue.put(None), loop).result()
-//!
-//! threading.Thread(target=read_lines, args=(loop, queue)).start()
-//! ```
-//!
-//! # Rust
 //! The queue's two ends work on both sides of the boundary: the thread calls
 //! [`Sender::send_blocking`], which parks the thread (not a runtime worker) while the queue is
 //! full; async consumers `recv().await` as usual. [`spawn_feeder`] starts the thread with its own
@@ -20,17 +9,7 @@
 //! (async producers, a thread consuming) is [`Receiver::recv_blocking`]; with tokio's `mpsc`
 //! the same pair is `blocking_send` / `blocking_recv`.
 //!
-//! # Differences
-//! - No event loop handle is needed to cross over: the channel is the bridge, and it is
-//!   thread-safe on both ends.
-//! - The end of the feed is the thread returning (its sender drops), not a `None` put on its
-//!   behalf.
-//! - Blocking calls belong on the thread: `send_blocking` or `recv_blocking` on a runtime thread
-//!   stalls every task on it (tokio's own `blocking_send` panics there instead).
-//!
-//! # Pitfalls
-//! - Joining the thread with `JoinHandle::join` inside async code blocks the runtime until the
-//!   thread ends; [`Feeder::join`] moves that wait to tokio's blocking pool.
+//! The lesson: `docs/producer-consumer.md`, section *Sync to async bridge*.
 //!
 //! # See also
 //! The `basics` crate's blocking work pattern for `spawn_blocking`.

@@ -1,17 +1,6 @@
 //! Worker pool: a fixed number of workers, a bounded input, and results handed back in
 //! completion order or in submission order.
 //!
-//! # Python
-//! ```python
-//! async def worker(inbox, outbox):
-//!     while (job := await inbox.get()) is not None:
-//!         await outbox.put((job.id, await process(job)))   # an exception kills the worker
-//!
-//! inbox, outbox = asyncio.Queue(maxsize=8), asyncio.Queue()
-//! workers = [asyncio.create_task(worker(inbox, outbox)) for _ in range(3)]
-//! ```
-//!
-//! # Rust
 //! [`spawn`] starts `workers` tasks and returns a [`WorkerPool`] to submit items to and a
 //! [`Results`] to read outcomes from. At most `capacity` items are in flight (queued, being
 //! worked on, or finished and not yet read): [`WorkerPool::submit`] waits beyond that, so a slow
@@ -26,20 +15,7 @@
 //! [`Results`] aborts the workers. After [`WorkerPool::close`], a shutdown or the drop of
 //! [`Results`], a `submit` waiting for a slot gets its item back at once.
 //!
-//! # Differences
-//! - asyncio workers die with the first exception and their items vanish; here a panic is caught
-//!   per item (`catch_unwind`) and reported for that item.
-//! - The bound counts results not yet read, not just queued inputs, so ordered results cannot grow
-//!   without limit behind one slow item.
-//!
-//! - The input queue allocates its `capacity` slots when the pool is spawned (about
-//!   `size_of::<T>() + 32` bytes each: the item, its index, its slot's permit and a stamp);
-//!   results are allocated as they arrive.
-//!
-//! # Pitfalls
-//! - Submitting everything before reading any result from the same task deadlocks once
-//!   `capacity` items are in flight: submit from another task (the example does).
-//!   `submitting_and_reading_in_one_task_stalls_at_capacity` in `tests/worker_pool.rs` shows it.
+//! The lesson: `docs/producer-consumer.md`, section *Worker pool*.
 //!
 //! # See also
 //! [`many_consumers`](crate::many_consumers) for the queue underneath; `futures`'
@@ -98,6 +74,9 @@ struct Done<R> {
 
 // ANCHOR: spawn
 /// Starts a pool of `config.workers` tasks running `work` on each submitted item.
+///
+/// The input queue allocates its `capacity` slots now (about `size_of::<T>() + 32` bytes each:
+/// the item, its index, its slot's permit and a stamp); results are allocated as they arrive.
 ///
 /// # Errors
 /// [`ConfigError::Zero`] or [`ConfigError::TooLarge`] for `workers` or `capacity` (each
