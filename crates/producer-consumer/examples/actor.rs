@@ -45,7 +45,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         counters.get("/home").await?
     ));
     drop(counters); // the last handle: the actor's queue ends and it returns its state
-    let last = actor.await?;
+    let last = actor.join().await?;
     t.line(format!("actor stopped with {last:?}"));
     // ANCHOR_END: main
     Ok(())

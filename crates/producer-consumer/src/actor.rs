@@ -2,53 +2,19 @@
 //! cloneable handle and get replies on a oneshot channel. The actor stops when the last handle
 //! drops.
 //!
-//! # Python
-//! ```python
-//! async def counters(inbox):
-//!     state = {}
-//!     while (command := await inbox.get()) is not None:
-//!         op, key, delta, reply = command
-//!         state[key] = state.get(key, 0) + delta
-//!         reply.set_result(state[key])       # a Future per request
-//!
-//! reply = asyncio.get_running_loop().create_future()
-//! await inbox.put(("add", "home", 1, reply)); print(await reply)
-//! ```
-//!
-//! # Rust
 //! [`Counters`] is the handle: each method sends a command carrying a
 //! `tokio::sync::oneshot::Sender` for the reply and awaits the matching receiver. The actor task
 //! owns its `BTreeMap` outright, so no lock is needed: commands are applied one at a time in
 //! arrival order. The command queue is bounded, so a flood of callers waits instead of piling
-//! up. When every handle is dropped, the queue ends, the actor returns its final state through
-//! the `JoinHandle` [`Counters::spawn`] gave back.
+//! up. When every handle is dropped, the queue ends and the actor task returns its final state
+//! ([`Counters::spawn`] says how to wait for it).
 //!
-//! # Differences
-//! - The state is owned by one task and never shared: the borrow checker, not discipline, keeps
-//!   other tasks out.
-//! - Shutdown is a drop. No "stop" command is needed, and a forgotten one cannot leave the actor
-//!   running.
-//! - No `close` or `shutdown(self)` (the workspace's pair for types with background work): the
-//!   handle is a cheap clone, so one clone's `shutdown` could not stop an actor that other clones
-//!   still talk to. The last drop is the close; awaiting the `JoinHandle` from
-//!   [`Counters::spawn`] is the wait, and it returns what happened (the final state).
-//! - A caller cancelled while waiting for its reply drops the oneshot receiver; the actor's
-//!   reply then fails and is ignored, but the command has been applied.
+//! There is no `close` or `shutdown(self)` (the workspace's pair for types with background
+//! work): the handle is a cheap clone, so one clone's `shutdown` could not stop an actor that
+//! other clones still talk to. The last drop is the close; waiting for the actor task is the
+//! wait, and it gives what happened (the final state).
 //!
-//! # Pitfalls
-//! - A panic in a command handler costs everything: it unwinds the actor's task, which drops
-//!   the whole state and the queued commands with it. Every caller waiting for a reply, and
-//!   every later call on any key, gets [`ActorStopped`]; the `JoinHandle` gives a `JoinError`
-//!   instead of the final state. Contain it by making handlers unable to panic: an operation
-//!   that can fail on one input (here `i64` overflow, checked with `checked_add`) replies with
-//!   an error to that caller ([`AddError::Overflow`]) and leaves the state as it was, so the
-//!   actor and its other keys live on (`an_overflowing_add_is_refused_and_the_actor_lives_on`
-//!   in `tests/actor.rs`). Catching the panic per command (`catch_unwind`) would keep the task
-//!   alive but may keep a half-updated state; restarting a new actor loses the state unless it
-//!   is stored elsewhere.
-//! - An actor awaiting a reply from itself (a command handler calling its own handle) deadlocks;
-//!   keep handlers synchronous, or spawn.
-//! - Holding a handle in the actor's own state keeps it alive forever.
+//! The lesson: `docs/producer-consumer.md`, section *Actor*.
 //!
 //! # See also
 //! mini-redis's `Db` (a shared `Mutex` instead of an actor) for the other way to share state.
@@ -60,6 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use basics::config::{self, ConfigError};
+use basics::task::TaskFailed;
 
 /// The actor is gone: its task panicked, or its runtime shut down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -107,8 +74,9 @@ pub struct Counters {
 
 impl Counters {
     // ANCHOR: spawn
-    /// Spawns the actor with a command queue of `capacity` and returns a handle, plus the task
-    /// that returns the final counts once every handle is dropped.
+    /// Spawns the actor with a command queue of `capacity` and returns a handle, plus the
+    /// [`ActorTask`] whose [`join`](ActorTask::join) gives the final counts once every handle
+    /// is dropped (or a [`TaskFailed`] if the actor panicked or was cancelled).
     ///
     /// The queue is tokio's `mpsc`, which allocates as commands arrive (in blocks of 32), so a
     /// large `capacity` costs no memory up front.
@@ -130,15 +98,13 @@ impl Counters {
     /// assert_eq!(counters.add("home", 2).await?, 3);
     /// assert_eq!(counters.get("about").await?, None);
     /// drop(counters); // the last handle: the actor stops
-    /// let last = actor.await?;
+    /// let last = actor.join().await?;
     /// assert_eq!(last["home"], 3);
     /// # Ok(())
     /// # }
     /// ```
     #[track_caller]
-    pub fn spawn(
-        capacity: usize,
-    ) -> Result<(Counters, JoinHandle<BTreeMap<String, i64>>), ConfigError> {
+    pub fn spawn(capacity: usize) -> Result<(Counters, ActorTask), ConfigError> {
         let capacity = config::count("capacity", capacity)?;
         let (commands, mut inbox) = mpsc::channel(capacity);
         let actor = tokio::spawn(async move {
@@ -169,7 +135,7 @@ impl Counters {
             }
             counts
         });
-        Ok((Counters { commands }, actor))
+        Ok((Counters { commands }, ActorTask { handle: actor }))
     }
     // ANCHOR_END: spawn
 
@@ -224,5 +190,67 @@ impl fmt::Debug for Counters {
         f.debug_struct("Counters")
             .field("closed", &self.commands.is_closed())
             .finish()
+    }
+}
+
+/// The actor's task, from [`Counters::spawn`]: [`join`](ActorTask::join) waits for it to stop
+/// and gives its final counts.
+///
+/// Dropping it does not stop the actor (the last [`Counters`] handle does); the final counts,
+/// or the news that the actor panicked, are then lost.
+#[derive(Debug)]
+#[must_use = "the actor's final counts, or its panic, come only from `join`"]
+pub struct ActorTask {
+    handle: JoinHandle<BTreeMap<String, i64>>,
+}
+
+impl ActorTask {
+    /// Waits for the actor to stop (every [`Counters`] handle dropped) and returns its final
+    /// counts.
+    ///
+    /// # Errors
+    /// [`TaskFailed::Panicked`] when the actor panicked (the payload keeps its message),
+    /// [`TaskFailed::Cancelled`] when it was aborted or its runtime shut down. The `index` is
+    /// always 0: there is one actor.
+    ///
+    /// # Cancel safety
+    /// Dropping the future loses the final counts; the actor runs on regardless.
+    pub async fn join(self) -> Result<BTreeMap<String, i64>, TaskFailed> {
+        self.handle
+            .await
+            .map_err(|error| TaskFailed::from_join_error(0, error))
+    }
+
+    /// Stops the actor at its next `.await`: its counts are dropped, every later call on a
+    /// handle gets [`ActorStopped`], and [`join`](ActorTask::join) gives
+    /// [`TaskFailed::Cancelled`] (or the final counts, if it had already stopped).
+    pub fn abort(&self) {
+        self.handle.abort();
+    }
+
+    /// Whether the actor has stopped, so that [`join`](ActorTask::join) returns at once.
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_panicking_actor_joins_as_task_failed_with_its_message() {
+        // The handlers cannot panic (an overflow is refused with `AddError::Overflow`), so the
+        // actor's task is replaced by one that does, to show what `join` gives if one ever did.
+        let quiet = testing::QuietPanics::new();
+        let actor = ActorTask {
+            handle: tokio::spawn(async { panic!("a handler bug") }),
+        };
+        let joined = actor.join().await;
+        drop(quiet);
+        let Err(TaskFailed::Panicked { index: 0, payload }) = joined else {
+            panic!("expected TaskFailed::Panicked, got {joined:?}");
+        };
+        assert_eq!(payload.message(), Some("a handler bug"));
     }
 }

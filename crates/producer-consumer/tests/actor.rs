@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use basics::config::{ConfigError, MAX_CAPACITY};
+use basics::task::TaskFailed;
 use producer_consumer::actor::{ActorStopped, AddError, Counters};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout};
@@ -42,7 +43,7 @@ async fn concurrent_adds_lose_no_update() {
     }
     assert_eq!(counters.get("hits").await, Ok(Some(100)));
     drop(counters);
-    assert_eq!(actor.await.expect("no panic")["hits"], 100);
+    assert_eq!(actor.join().await.expect("no panic")["hits"], 100);
 }
 
 #[tokio::test(start_paused = true)]
@@ -54,7 +55,7 @@ async fn the_actor_stops_when_the_last_handle_drops() {
     assert!(!actor.is_finished(), "one handle is still alive");
     other.add("x", 5).await.expect("alive");
     drop(other);
-    let last = timeout(Duration::from_secs(1), actor)
+    let last = timeout(Duration::from_secs(1), actor.join())
         .await
         .expect("the actor stops by itself")
         .expect("no panic");
@@ -65,7 +66,10 @@ async fn the_actor_stops_when_the_last_handle_drops() {
 async fn a_stopped_actor_is_a_typed_error() {
     let (counters, actor) = Counters::spawn(4).expect("capacity 4");
     actor.abort();
-    let _ = actor.await;
+    assert!(matches!(
+        actor.join().await,
+        Err(TaskFailed::Cancelled { index: 0 })
+    ));
     assert_eq!(
         counters.add("x", 1).await,
         Err(AddError::Stopped(ActorStopped))
@@ -82,7 +86,7 @@ async fn a_cancelled_add_still_applies_once_queued() {
     drop(add);
     assert_eq!(counters.get("x").await, Ok(Some(1)));
     drop(counters);
-    assert_eq!(actor.await.expect("no panic")["x"], 1);
+    assert_eq!(actor.join().await.expect("no panic")["x"], 1);
 }
 
 #[tokio::test(start_paused = true)]
@@ -105,6 +109,6 @@ async fn an_overflowing_add_is_refused_and_the_actor_lives_on() {
     );
     assert_eq!(counters.get("other").await, Ok(Some(7)));
     drop(counters);
-    let last = actor.await.expect("the actor never panicked");
+    let last = actor.join().await.expect("the actor never panicked");
     assert_eq!((last["big"], last["other"]), (-1, 7));
 }

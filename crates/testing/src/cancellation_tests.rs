@@ -14,12 +14,17 @@
 //! the runtime jumps to the future's next timer), drops it, lets the runtime run what the drop
 //! started, and checks an invariant; it stops after the first k at which the future completes,
 //! and checks the invariant then too. A future with n `.await`s that really wait is cut at
-//! each of them.
+//! each of them. A future that is pending and kept no waker (`std::future::pending()`, a
+//! hand-written future that forgot to store `cx.waker()`) can never be woken: the harness
+//! reports it at once ([`CancelFailure::NeverWoken`]).
+//!
+//! The lesson: `docs/testing.md`, section *Cancellation tests*.
 
 use std::fmt;
 use std::future::{Future, poll_fn};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::Poll;
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -62,6 +67,13 @@ pub enum CancelFailure {
         /// The wait.
         waited: Duration,
     },
+    /// After a poll, the future was pending, had not been woken, and kept no clone of its
+    /// waker (so no timer, channel or task can wake it): reported at once, without waiting.
+    #[error("after poll {polls} the future was not woken and kept no waker: it can never finish")]
+    NeverWoken {
+        /// The polls made.
+        polls: usize,
+    },
     /// The future did not complete within the harness's `max_polls`.
     #[error("the future did not complete within {0} polls")]
     TooManyPolls(usize),
@@ -93,6 +105,52 @@ impl Default for CancelHarness {
 /// run before the invariant is checked.
 const SETTLE_YIELDS: usize = 16;
 
+/// The waker the harness polls the future with: it records that the future was woken, then
+/// wakes the harness's task. Each clone the future keeps is a strong count of the `Arc`.
+struct WakeFlag {
+    woken: AtomicBool,
+    task: Mutex<Option<Waker>>,
+}
+
+impl Wake for WakeFlag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        let task = self
+            .task
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(task) = task {
+            task.wake();
+        }
+    }
+}
+
+impl WakeFlag {
+    /// Waits until the future's waker is woken; the first poll always yields once, so tasks
+    /// woken meanwhile run first.
+    async fn woken(&self) {
+        let mut yielded = false;
+        poll_fn(|cx: &mut Context<'_>| {
+            *self.task.lock().unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
+            // Read after storing the task's waker, so a wake from another thread is not lost.
+            if self.woken.load(Ordering::SeqCst) {
+                if yielded {
+                    return Poll::Ready(());
+                }
+                cx.waker().wake_by_ref();
+            }
+            yielded = true;
+            Poll::Pending
+        })
+        .await;
+    }
+}
+
 impl CancelHarness {
     /// Runs `make()` to each cut point in turn, dropping it there and checking `invariant`;
     /// see the [module docs](self). Needs a tokio runtime with time enabled; on a paused clock
@@ -117,30 +175,40 @@ impl CancelHarness {
             let start = Instant::now();
             // Boxed, so that `drop` below really drops it before the check.
             let mut future = Box::pin(make());
+            let flag = Arc::new(WakeFlag {
+                woken: AtomicBool::new(false),
+                task: Mutex::new(None),
+            });
             let mut polls = 0;
             let mut completed = false;
             while polls < cut {
                 if polls > 0 {
-                    // Wait for the future's waker; the clock jumps to its timer meanwhile.
-                    let mut waited = false;
-                    let woken = poll_fn(|_| {
-                        if waited {
-                            Poll::Ready(())
-                        } else {
-                            waited = true;
-                            Poll::Pending
-                        }
-                    });
-                    if tokio::time::timeout(self.max_wait, woken).await.is_err() {
+                    // Pending, not woken, and no clone of its waker anywhere but `flag`: no
+                    // timer, channel or task can ever wake it.
+                    if !flag.woken.load(Ordering::SeqCst) && Arc::strong_count(&flag) == 1 {
+                        return Err(CancelFailure::NeverWoken { polls });
+                    }
+                    // Wait for the future's own waker (not any wake of this task, such as the
+                    // timeout's); the clock jumps to the future's timer meanwhile.
+                    if tokio::time::timeout(self.max_wait, flag.woken())
+                        .await
+                        .is_err()
+                    {
                         return Err(CancelFailure::NotWoken {
                             polls,
                             waited: self.max_wait,
                         });
                     }
                 }
-                // One poll with this task's waker, so the future's wake-ups come back here.
+                // One poll with a waker that records the wake-up and passes it on to this task.
                 polls += 1;
-                if poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx).is_ready())).await {
+                flag.woken.store(false, Ordering::SeqCst);
+                let waker = Waker::from(Arc::clone(&flag));
+                if future
+                    .as_mut()
+                    .poll(&mut Context::from_waker(&waker))
+                    .is_ready()
+                {
                     completed = true;
                     break;
                 }
@@ -247,6 +315,7 @@ impl Bank {
         self.balances().clone()
     }
 
+    // ANCHOR: cancellation_tests_key
     /// WRONG: debits, makes the hop, then credits.
     ///
     /// # Cancel safety
@@ -274,6 +343,7 @@ impl Bank {
         balances[from] -= amount;
         balances[to] += amount;
     }
+    // ANCHOR_END: cancellation_tests_key
 }
 // ANCHOR_END: bank
 

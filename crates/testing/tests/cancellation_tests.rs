@@ -1,6 +1,6 @@
 //! Cancellation tests: stop a future at a chosen `.await`, then check what cleanup left behind.
 
-use testing::{Bank, CancelFailure, CancelPoint, cancel_at_every_await, ms};
+use testing::{Bank, CancelFailure, CancelHarness, CancelPoint, cancel_at_every_await, ms};
 use tokio::time::Instant;
 
 // ANCHOR: chosen_point
@@ -79,3 +79,55 @@ async fn the_harness_passes_the_cancel_safe_transfer() {
     assert_eq!(bank.snapshot(), [70, 30]); // only the completed run moved money
 }
 // ANCHOR_END: every_await
+
+#[tokio::test(start_paused = true)]
+async fn a_future_that_is_never_woken_is_reported_at_once() {
+    // Pending with no timer and no waker kept: it can never finish, and the harness says so
+    // without advancing the clock. (It used to take its own timeout's wake-up for the future's
+    // and go on polling up to `max_polls`: more than 5 minutes of real time.) Bounded in real
+    // time because that is what the fix is about.
+    let real_start = std::time::Instant::now();
+    let start = Instant::now();
+    let outcome = cancel_at_every_await(std::future::pending::<()>, async |_| Ok(())).await;
+    assert_eq!(outcome, Err(CancelFailure::NeverWoken { polls: 1 }));
+    assert_eq!(
+        outcome.unwrap_err().to_string(),
+        "after poll 1 the future was not woken and kept no waker: it can never finish"
+    );
+    assert_eq!(start.elapsed(), ms(0), "no virtual time spent waiting");
+    let real = real_start.elapsed();
+    assert!(
+        real < std::time::Duration::from_secs(2),
+        "took {real:?} of real time"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_future_that_keeps_its_waker_but_is_never_woken_is_not_woken_within_max_wait() {
+    // Self-deadlocked: it waits on a channel whose sender it holds itself. Its waker is kept (by
+    // the channel), so only `max_wait` can tell; on the paused clock that is one jump.
+    let real_start = std::time::Instant::now();
+    let start = Instant::now();
+    let outcome = cancel_at_every_await(
+        || async {
+            let (_sender, receiver) = tokio::sync::oneshot::channel::<()>();
+            let _ = receiver.await;
+        },
+        async |_| Ok(()),
+    )
+    .await;
+    let max_wait = CancelHarness::default().max_wait;
+    assert_eq!(
+        outcome,
+        Err(CancelFailure::NotWoken {
+            polls: 1,
+            waited: max_wait
+        })
+    );
+    assert_eq!(start.elapsed(), max_wait);
+    let real = real_start.elapsed();
+    assert!(
+        real < std::time::Duration::from_secs(2),
+        "took {real:?} of real time"
+    );
+}
