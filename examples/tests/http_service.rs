@@ -203,9 +203,10 @@ fn sigterm_drains_short_requests_and_cuts_the_long_one() {
         // Give the four requests 50 ms to reach the service (a few milliseconds on loopback);
         // they run for 300 ms and 10 s, so they are in flight when the signal arrives.
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let status = Command::new("kill")
+        let status = tokio::process::Command::new("kill")
             .args(["-TERM", &pid])
             .status()
+            .await
             .expect("the kill command exists");
         assert!(status.success());
         // Readiness fails during the drain's pre-stop window, while the listener still answers.

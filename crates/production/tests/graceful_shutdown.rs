@@ -64,7 +64,7 @@ async fn jobs_under_the_deadline_finish_and_stragglers_are_counted() {
     assert_eq!(shutdown.probes().phase(), Phase::Stopped);
     assert_eq!(
         report.to_string(),
-        "3 completed, 2 aborted [3, 4], 0 panicked, drained after 1.000 s"
+        "3 completed, 2 aborted [3, 4], 0 panicked, drained after 1.00 s"
     );
 }
 
@@ -196,7 +196,7 @@ async fn a_spawn_that_passed_the_check_before_close_is_tracked_by_the_drain() {
     // `spawn` on another thread is held inside the job's closure (after the "closed?" check,
     // before the job runs) while this thread closes and drains.
     let shutdown = Shutdown::new(ms(1000), Probes::new()).unwrap();
-    let (inside_tx, inside) = mpsc::channel::<()>();
+    let (inside_tx, inside) = tokio::sync::oneshot::channel::<()>();
     let (go, go_rx) = mpsc::channel::<()>();
     let (spawned_tx, spawned) = mpsc::channel();
     let runtime = tokio::runtime::Handle::current();
@@ -210,7 +210,8 @@ async fn a_spawn_that_passed_the_check_before_close_is_tracked_by_the_drain() {
         });
         spawned_tx.send(index).unwrap();
     });
-    inside.recv().unwrap();
+    // No timer is pending yet, so awaiting here cannot move the paused clock.
+    inside.await.unwrap();
     let start = Instant::now();
     let drain = tokio::spawn(shutdown.clone().shutdown());
     sleep(ms(500)).await;
@@ -225,12 +226,18 @@ async fn a_spawn_that_passed_the_check_before_close_is_tracked_by_the_drain() {
         "the drain waits for the job being spawned"
     );
     go.send(()).unwrap();
-    // Blocking this runtime's thread keeps the paused clock still until `spawn` returns.
-    assert_eq!(spawned.recv().unwrap(), Ok(0));
+    // A `spawn_blocking` job in flight stops the paused clock's auto-advance, so the drain's
+    // deadline cannot fire while `spawn` on the other thread returns.
+    let index = tokio::task::spawn_blocking(move || spawned.recv().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(index, Ok(0));
     let report = drain.await.unwrap();
     assert_eq!((report.completed, report.aborted.len()), (1, 0));
     assert_eq!(start.elapsed(), ms(500));
-    thread.join().unwrap();
+    tokio::task::spawn_blocking(move || thread.join().unwrap())
+        .await
+        .unwrap();
 }
 
 /// Many spawns race a shutdown on a multi-thread runtime: every `Ok` is in the report and
