@@ -109,7 +109,7 @@ pub(crate) fn check(
 ) {
     let target_dir = workspace::target_dir(root);
     println!(
-        "==> examples: run ({} on the paused clock, {}s limit each, stdout compared with NAME.txt)",
+        "==> examples: run ({} twice on the paused clock, {}s limit each, stdout equal to NAME.txt both times)",
         examples.len(),
         TIME_LIMIT.as_secs()
     );
@@ -131,9 +131,16 @@ pub(crate) fn check(
                 tally.record(false);
                 continue;
             }
-            let outcome = run_one(root, &binary(&target_dir, &example.name), TIME_LIMIT)
+            let binary = binary(&target_dir, &example.name);
+            let outcome = run_one(root, &binary, TIME_LIMIT)
                 .map_err(|error| error.to_string())
-                .and_then(|run| compare(root, example, &run).map(|()| run.elapsed));
+                .and_then(|run| compare(root, example, &run).map(|()| run))
+                .and_then(|first| {
+                    // A second run must print the same bytes: a race that happens to match the
+                    // golden file once is caught here, not by a reader.
+                    let second = run_one(root, &binary, TIME_LIMIT).map_err(|e| e.to_string())?;
+                    same_twice(&first, &second).map(|()| first.elapsed + second.elapsed)
+                });
             match &outcome {
                 Ok(elapsed) if verbose => {
                     println!("  {label} ok ({})", workspace::secs2(*elapsed));
@@ -315,6 +322,25 @@ fn collect(receiver: &mpsc::Receiver<Vec<u8>>) -> Vec<u8> {
         .unwrap_or_default()
 }
 
+/// Checks that a second run of an example printed exactly what the first (already compared with
+/// the golden transcript) printed.
+fn same_twice(first: &Run, second: &Run) -> Result<(), String> {
+    if let Some(failure) = second.failure() {
+        return Err(format!("the second run failed: {failure}"));
+    }
+    if first.stdout == second.stdout {
+        return Ok(());
+    }
+    let diff = crate::diff::render(
+        &String::from_utf8_lossy(&first.stdout),
+        &String::from_utf8_lossy(&second.stdout),
+    );
+    Err(format!(
+        "not deterministic: the second run printed something else (- first run, + second run)\n{}",
+        workspace::indent(&diff, "    ")
+    ))
+}
+
 /// Checks one example against its golden transcript: `Ok(())` or a printable reason.
 pub(crate) fn compare(root: &Path, example: &Example, run: &Run) -> Result<(), String> {
     if let Some(failure) = run.failure() {
@@ -387,5 +413,23 @@ mod tests {
         for path in [echo, hang, fail] {
             let _ = std::fs::remove_dir_all(path.parent().unwrap());
         }
+    }
+
+    #[test]
+    fn a_second_run_must_print_the_same_bytes() {
+        let counter = std::env::temp_dir().join(format!("xtask-twice-{}", std::process::id()));
+        let _ = std::fs::remove_file(&counter);
+        // Prints "1" the first time and "2" the second: a transcript that is not reproducible.
+        let racy = script(
+            "racy",
+            &format!("echo x >> {0}; wc -l < {0} | tr -d ' '", counter.display()),
+        );
+        let first = run_one(&std::env::temp_dir(), &racy, TIME_LIMIT).unwrap();
+        let second = run_one(&std::env::temp_dir(), &racy, TIME_LIMIT).unwrap();
+        let failure = same_twice(&first, &second).unwrap_err();
+        assert!(failure.contains("not deterministic"), "{failure}");
+        assert!(same_twice(&first, &first).is_ok());
+        let _ = std::fs::remove_file(&counter);
+        let _ = std::fs::remove_dir_all(racy.parent().unwrap());
     }
 }
