@@ -8,7 +8,11 @@
 //! - a timeline (the block after a `timeline (...)` line) must have the same rows, each with the
 //!   same shape (`  ###!` and `   ###!` are the same shape: the runs of cells, not their widths);
 //! - an example whose golden transcript's first line mentions `real threads` prints lines whose
-//!   stamps depend on the operating system's scheduling: only its lines are compared.
+//!   stamps depend on the operating system's scheduling: only its lines are compared;
+//! - an example whose real-time run differs from its paused-clock run by design (a lesson about
+//!   the paused clock itself) keeps a second transcript beside the golden one, `NAME.real.txt`,
+//!   a run on the real clock that its page shows too; the real-time run is compared with that
+//!   one instead, by the same rules.
 //!
 //! It must not be flaky on a busy two-core machine: the examples run one at a time (nothing else
 //! of ours competes for the cores), every example's stamps are compared against a tolerance of
@@ -52,7 +56,10 @@ pub(crate) fn run(root: &Path, chosen: &[&Example]) -> Result<bool> {
     let mut retries = 0;
     for example in chosen {
         let label = format!("{}/{}", example.krate.dir, example.name);
-        let Ok(golden) = std::fs::read_to_string(&example.golden) else {
+        let real = real_transcript(&example.golden);
+        let Ok(golden) =
+            std::fs::read_to_string(&real).or_else(|_| std::fs::read_to_string(&example.golden))
+        else {
             println!("  {label} FAILED: no golden transcript");
             tally.record(false);
             continue;
@@ -89,6 +96,12 @@ pub(crate) fn run(root: &Path, chosen: &[&Example]) -> Result<bool> {
     );
     println!("{}", tally.summary());
     Ok(tally.ok())
+}
+
+/// `NAME.real.txt` beside the golden `NAME.txt`: the real-clock transcript of an example whose
+/// run on the real clock differs from the paused one by design.
+pub(crate) fn real_transcript(golden: &Path) -> std::path::PathBuf {
+    golden.with_extension("real.txt")
 }
 
 /// One line of a transcript: its stamp in milliseconds (if stamped) and the rest.
@@ -274,6 +287,14 @@ mod tests {
                 "[+0.000s] 3 real threads: stamps vary\n[+0.400s] gone\n"
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn the_real_clock_transcript_sits_beside_the_golden_one() {
+        assert_eq!(
+            real_transcript(Path::new("crates/testing/examples/timeouts_in_tests.txt")),
+            Path::new("crates/testing/examples/timeouts_in_tests.real.txt")
         );
     }
 

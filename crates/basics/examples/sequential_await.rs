@@ -56,7 +56,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     ))
     .await;
     t.line(format!(
-        "{} fetches awaited one after another took {}s",
+        "{} fetches awaited one after another took {:.1} s",
         pages.len(),
         took.as_secs_f64()
     ));

@@ -34,14 +34,14 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let start = tokio::time::Instant::now();
     in_batches(1..=25, 10, one_slow_in_ten).await?;
     t.line(format!(
-        "one slow item per batch: fixed batches took {:?}",
-        start.elapsed()
+        "one slow item per batch: fixed batches took {:.1} s",
+        start.elapsed().as_secs_f64()
     ));
     let start = tokio::time::Instant::now();
     sliding_window(1..=25, 10, one_slow_in_ten).await?;
     t.line(format!(
-        "same items, sliding window of 10: {:?}",
-        start.elapsed()
+        "same items, sliding window of 10: {:.1} s",
+        start.elapsed().as_secs_f64()
     ));
     // ANCHOR_END: main
     Ok(())

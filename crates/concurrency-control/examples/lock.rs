@@ -12,6 +12,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use concurrency_control::{AsyncCounter, RacyCounter, SyncCounter};
 use testing::Transcript;
 
@@ -19,17 +21,28 @@ const WORKERS: u32 = 5;
 const INCREMENTS: u32 = 10;
 const HOLD: Duration = Duration::from_millis(10);
 
+/// Holds the lock until the next `HOLD` mark since `start` (`start + k × 10 ms`): `HOLD` on the
+/// paused clock. On the real clock, fifty plain `sleep(HOLD)`s in a row would each end on the
+/// timer's next whole millisecond after a late wake-up, and the delays would add up to some 60 ms;
+/// deadlines on a fixed grid do not add up (`docs/primer.md`, *The 1 ms timer grid*).
+fn hold(start: Instant) -> tokio::time::Sleep {
+    let marks = start.elapsed().as_nanos() / HOLD.as_nanos() + 1;
+    let marks = u32::try_from(marks).expect("the example lasts far less than 10 ms × 2^32");
+    tokio::time::sleep_until(start + HOLD * marks)
+}
+
 fn main() -> anyhow::Result<()> {
     testing::run_example(run)
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
+    let start = Instant::now();
     // ANCHOR: main
     t.line("5 workers x 10 increments, lock held 10ms each");
     let counter = AsyncCounter::default();
     let workers = (0..WORKERS).map(|_| async {
         for _ in 0..INCREMENTS {
-            counter.increment_after(|| tokio::time::sleep(HOLD)).await;
+            counter.increment_after(|| hold(start)).await;
         }
     });
     futures::future::join_all(workers).await;
@@ -43,7 +56,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let racy = RacyCounter::default();
     let workers = (0..WORKERS).map(|_| async {
         for _ in 0..INCREMENTS {
-            racy.increment_after(|| tokio::time::sleep(HOLD)).await;
+            racy.increment_after(|| hold(start)).await;
         }
     });
     futures::future::join_all(workers).await;

@@ -78,11 +78,16 @@ pub async fn publish(
 ) -> Result<u32, ConfigError> {
     let every = config::duration_or_zero("every", every)?;
     let mut delivered = 0;
+    // On a fixed schedule, `start + k × every`: a `sleep(every)` after each send would add every
+    // late wake-up to the next, and on the real clock the sixth message would come after the
+    // slow subscriber's first 55 ms instead of before.
+    let mut next = tokio::time::Instant::now();
     for message in 1..=count {
         if tx.send(message).is_ok() {
             delivered += 1;
         }
-        tokio::time::sleep(every).await;
+        next += every;
+        tokio::time::sleep_until(next).await;
     }
     Ok(delivered)
 }

@@ -30,7 +30,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
             let takes = if slow.load(Ordering::Relaxed) {
                 2000
             } else {
-                5
+                10
             };
             async move {
                 tokio::time::sleep(ms(takes)).await; // PING

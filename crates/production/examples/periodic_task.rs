@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use production::{PeriodicConfig, PeriodicTask};
-use testing::{Transcript, format_stamp, ms};
+use testing::{Transcript, ms};
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
@@ -77,7 +77,11 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     for (name, starts, task) in tasks {
         let report = task.shutdown().await?;
         let starts = starts.lock().unwrap_or_else(PoisonError::into_inner);
-        let at: Vec<String> = starts.iter().map(|d| format_stamp(*d)).collect();
+        // To 0.1 s: on the real clock each run starts a few milliseconds late.
+        let at: Vec<String> = starts
+            .iter()
+            .map(|d| format!("+{:.1}s", d.as_secs_f64()))
+            .collect();
         t.line(format!("{name}: runs started at {}", at.join(" ")));
         t.line(format!("  {report}"));
         if let Some(error) = &report.last_error {

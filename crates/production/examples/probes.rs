@@ -23,7 +23,7 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
         .probe(ms(350))
         .request(ms(400), ms(600))
         .signal(ms(500), Signal::Terminate)
-        .probe(ms(501))
+        .probe(ms(550))
         .probe(ms(1100));
     let record = conformance::run(script, |ctx| conformance::reference_service(config, ctx)).await;
     for line in record.lines() {

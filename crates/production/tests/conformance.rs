@@ -576,9 +576,9 @@ async fn s15_health_aggregate_timeout_degraded_and_verbose_report() {
     assert_eq!(
         report.to_string(),
         "unhealthy\n  \
-         db        required  passed     0.020 s\n  \
-         upstream  optional  failed     0.000 s: connection refused\n  \
-         cache     required  timed out  0.500 s"
+         db        required  passed     0.02 s\n  \
+         upstream  optional  failed     0.00 s: connection refused\n  \
+         cache     required  timed out  0.50 s"
     );
 }
 

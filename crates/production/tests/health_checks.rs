@@ -110,8 +110,8 @@ async fn the_verbose_report_has_one_line_per_check() {
     assert_eq!(
         report.to_string(),
         "unhealthy\n  \
-         db        required  passed     0.020 s\n  \
-         cache     required  timed out  0.500 s\n  \
-         upstream  optional  failed     0.010 s: failed after 10 ms"
+         db        required  passed     0.02 s\n  \
+         cache     required  timed out  0.50 s\n  \
+         upstream  optional  failed     0.01 s: failed after 10 ms"
     );
 }

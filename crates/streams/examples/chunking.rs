@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 use testing::Transcript;
+use tokio::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     testing::run_example(run)
@@ -23,13 +24,18 @@ fn main() -> anyhow::Result<()> {
 /// 25 events 5 ms apart, a 100 ms pause, then 4 events 60 ms apart.
 fn events() -> impl Stream<Item = u32> {
     async_stream::stream! {
+        // Each event at its own deadline from the start: 29 `sleep(gap)`s in a row would add
+        // every late wake-up of the real clock to the next (about 1 ms each).
+        let start = Instant::now();
+        let mut at = Duration::ZERO;
         for id in 1..=29 {
             let gap = match id {
                 1..=25 => 5,
                 26 => 100,
                 _ => 60,
             };
-            tokio::time::sleep(Duration::from_millis(gap)).await;
+            at += Duration::from_millis(gap);
+            tokio::time::sleep_until(start + at).await;
             yield id;
         }
     }

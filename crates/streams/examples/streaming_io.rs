@@ -34,8 +34,12 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     // The "server" writes into one end of an in-memory pipe, as a socket would deliver a body.
     let (mut server, client) = tokio::io::duplex(64 * 1024);
     let upload = tokio::spawn(async move {
+        // A piece every 10 ms. An interval keeps to its schedule; 64 `sleep(10 ms)`s in a row
+        // would each add their late wake-up to the next (on the real clock, ~1 ms each).
+        let every = Duration::from_millis(10);
+        let mut pace = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         for _ in 0..BODY / PIECE {
-            tokio::time::sleep(Duration::from_millis(10)).await;
+            pace.tick().await;
             server.write_all(&[b'x'; PIECE]).await?;
         }
         server.shutdown().await // end of body
