@@ -2,7 +2,8 @@
 //!
 //! Runs fmt, clippy, tests, rustdoc, the docs and generated-file checks, lint-async (no blocking
 //! call in async code but the pitfalls' marked wrong versions), every example against its golden
-//! transcript, and catalogue coverage, in that order. A failing step does not stop the
+//! transcript, every example again on the real clock (`cargo xtask examples --real-time`, one
+//! step), and catalogue coverage, in that order. A failing step does not stop the
 //! run: the point is to see everything that is wrong at once. Every step, every example and every
 //! claimed pattern is one check; the last line printed is `N passed, M failed`.
 //!
@@ -15,7 +16,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::workspace::{self, Crate, Example, Result, Tally, UsageError};
-use crate::{book, coverage, docs, examples, lint_async, readme};
+use crate::{book, coverage, docs, examples, lint_async, readme, real_time};
 
 /// The subcommand.
 ///
@@ -82,7 +83,25 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
         output.push_str(&format!("\n{}", report.summary()));
         Ok((report.problems.is_empty(), output))
     });
-    run_examples(&root, &mut tally);
+    let built = run_examples(&root, &mut tally);
+    step(
+        &mut tally,
+        "examples on the real clock (cargo xtask examples --real-time)",
+        || {
+            if !built {
+                return Ok((false, "skipped: the examples did not all build".to_owned()));
+            }
+            let found = workspace::examples(&root)?;
+            let chosen: Vec<&Example> = found.iter().collect();
+            let mut checks = Tally::default();
+            let mut output = String::new();
+            real_time::check(&root, &chosen, &mut checks, &mut |line| {
+                output.push_str(line);
+                output.push('\n');
+            })?;
+            Ok((checks.ok(), output))
+        },
+    );
     println!("==> coverage (cargo xtask coverage shows the whole grid)");
     if let Err(error) = coverage::check(&root, &mut tally, false) {
         println!("error: {error}");
@@ -125,14 +144,15 @@ fn cargo(root: &Path, args: &[&str], env: Option<(&str, &str)>) -> Result<(bool,
 }
 
 /// Builds every example (one check), then runs each against its golden transcript (one check
-/// each), printing failures and the real time each crate's examples took together.
-fn run_examples(root: &Path, tally: &mut Tally) {
+/// each), printing failures and the real time each crate's examples took together. Returns
+/// whether every crate's examples built.
+fn run_examples(root: &Path, tally: &mut Tally) -> bool {
     let found = match workspace::examples(root) {
         Ok(found) => found,
         Err(error) => {
             println!("==> examples\nerror: {error}\nFAILED");
             tally.record(false);
-            return;
+            return false;
         }
     };
     let crates: Vec<&Crate> = {
@@ -172,4 +192,5 @@ fn run_examples(root: &Path, tally: &mut Tally) {
 
     let chosen: Vec<&Example> = found.iter().collect();
     examples::check(root, &chosen, &built, tally, false);
+    built.len() == crates.len()
 }

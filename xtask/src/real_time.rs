@@ -46,12 +46,31 @@ pub(crate) fn run(root: &Path, chosen: &[&Example]) -> Result<bool> {
         println!("{}", tally.summary());
         return Ok(false);
     }
-    let target_dir = workspace::target_dir(root);
     println!(
         "==> examples: run ({} on the real clock, one at a time, stamps within {} ms, one retry)",
         chosen.len(),
         TOLERANCE.as_millis()
     );
+    check(root, chosen, &mut tally, &mut |line| println!("{line}"))?;
+    println!("{}", tally.summary());
+    Ok(tally.ok())
+}
+
+/// Runs each chosen example, already built, on the real clock against its golden transcript, one
+/// at a time, and records one check per example in `tally`. Writes a line per example to `out`
+/// (`ok` with its real time, or every difference of its second run) and a last line with the
+/// real time of the whole run and the number of retries; check-all keeps these lines for a
+/// failure, `cargo xtask examples --real-time` prints them as they come.
+///
+/// # Errors
+/// When an example cannot be started.
+pub(crate) fn check(
+    root: &Path,
+    chosen: &[&Example],
+    tally: &mut Tally,
+    out: &mut dyn FnMut(&str),
+) -> Result<()> {
+    let target_dir = workspace::target_dir(root);
     let start = Instant::now();
     let mut retries = 0;
     for example in chosen {
@@ -60,7 +79,7 @@ pub(crate) fn run(root: &Path, chosen: &[&Example]) -> Result<bool> {
         let Ok(golden) =
             std::fs::read_to_string(&real).or_else(|_| std::fs::read_to_string(&example.golden))
         else {
-            println!("  {label} FAILED: no golden transcript");
+            out(&format!("  {label} FAILED: no golden transcript"));
             tally.record(false);
             continue;
         };
@@ -81,21 +100,23 @@ pub(crate) fn run(root: &Path, chosen: &[&Example]) -> Result<bool> {
             note = ", on the second run";
         }
         match &verdict {
-            Ok(()) => println!("  {label} ok ({}{note})", workspace::secs2(elapsed)),
-            Err(reason) => println!(
+            Ok(()) => out(&format!(
+                "  {label} ok ({}{note})",
+                workspace::secs2(elapsed)
+            )),
+            Err(reason) => out(&format!(
                 "  {label} FAILED twice; the second run:\n{}",
                 workspace::indent(reason, "    ")
-            ),
+            )),
         }
         tally.record(verdict.is_ok());
     }
-    println!(
+    out(&format!(
         "  {} examples in {} real time, {retries} retried",
         chosen.len(),
         workspace::secs(start.elapsed())
-    );
-    println!("{}", tally.summary());
-    Ok(tally.ok())
+    ));
+    Ok(())
 }
 
 /// `NAME.real.txt` beside the golden `NAME.txt`: the real-clock transcript of an example whose

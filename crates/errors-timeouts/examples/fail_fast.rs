@@ -17,12 +17,14 @@ async fn call(
     ms: u64,
     fails: bool,
 ) -> Result<&'static str, String> {
-    let span = t.span(name);
+    // A task span: dropped at the `.await` (cancelled by fail fast), it ends with `!`.
+    let span = t.task_span(name);
     tokio::time::sleep(Duration::from_millis(ms)).await;
     if fails {
         span.end_with('x');
         return Err(format!("{name} failed"));
     }
+    span.end();
     Ok(name)
 }
 // ANCHOR_END: call

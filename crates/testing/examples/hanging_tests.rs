@@ -6,7 +6,7 @@
 //! Expected output (the golden transcript `hanging_tests.txt` beside this file):
 //! ```text
 //! [+0.000s] the first reply: Some(1)
-//! [+5.000s] hung: waited 5.000s for `the second reply` (budget 5.000s)
+//! [+5.000s] hung: waited 5.0 s for `the second reply` (budget 5.0 s)
 //! ```
 
 use testing::{Budget, Transcript, ms};
@@ -26,7 +26,14 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     // Nobody sends again and `tx` is still alive: without the budget this waits for ever.
     match budget.wait("the second reply", rx.recv()).await {
         Ok(second) => t.line(format!("the second reply: {second:?}")),
-        Err(hung) => t.line(hung),
+        // `Hung`'s message gives the wait to the millisecond, exact on a test's paused clock;
+        // rounded here, as on the real clock the timer fires a few milliseconds late.
+        Err(hung) => t.line(format!(
+            "hung: waited {:.1} s for `{}` (budget {:.1} s)",
+            hung.waited.as_secs_f64(),
+            hung.what,
+            hung.budget.as_secs_f64()
+        )),
     }
     drop(tx);
     // ANCHOR_END: main

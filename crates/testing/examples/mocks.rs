@@ -45,8 +45,8 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let start = Instant::now();
     let name = display_name(&fake, 7, 3).await;
     t.line(format!(
-        "fake: {name:?} after {} ms, {} failed calls",
-        start.elapsed().as_millis(),
+        "fake: {name:?} after {:.1} s, {} failed calls",
+        start.elapsed().as_secs_f64(),
         fake.stats().failed
     ));
 
@@ -59,8 +59,8 @@ async fn run(t: Transcript) -> anyhow::Result<()> {
     let start = Instant::now();
     let name = display_name(&mock, 7, 3).await;
     t.line(format!(
-        "mock: {name:?} after {} ms (a mocked async fn cannot take time)",
-        start.elapsed().as_millis()
+        "mock: {name:?} after {:.1} s (a mocked async fn cannot take time)",
+        start.elapsed().as_secs_f64()
     ));
     // ANCHOR_END: main
     Ok(())

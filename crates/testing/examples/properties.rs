@@ -5,9 +5,16 @@
 //!
 //! Expected output (the golden transcript `properties.txt` beside this file):
 //! ```text
+//! [+0.000s] 256 random schedules per limiter, checked on real threads (the blocking pool)
 //! [+0.000s] Semaphore, limit 2: 256 random schedules passed
 //! ...
 //! ```
+//!
+//! The checks are real CPU work (tens of milliseconds) on a blocking-pool thread, which tokio's
+//! paused clock does not see: the golden transcript's stamps stay at +0.000s, and a run on the
+//! real clock stamps the verdicts with that CPU time, which varies from machine to machine. The
+//! first line says so (`real threads`): `cargo xtask examples --real-time` compares its lines,
+//! not its stamps.
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestError, TestRng, TestRunner};
@@ -49,6 +56,7 @@ fn check(limiter: Limiter) -> Result<(), TestError<Vec<Job>>> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
+    t.line("256 random schedules per limiter, checked on real threads (the blocking pool)");
     // ANCHOR: main
     for limiter in [Limiter::Semaphore, Limiter::CheckThenAct] {
         // 512 cases on runtimes of their own are blocking work for this example's runtime:
