@@ -58,9 +58,7 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
                 .ok_or("mdbook was installed but is neither on PATH nor in $CARGO_HOME/bin")?
         }
     };
-    let mut build = Command::new(&mdbook);
-    build.arg("build").current_dir(&root);
-    let (ok, output) = workspace::run_captured(build)?;
+    let (ok, output) = render_with(&root, &mdbook)?;
     if !ok {
         println!("{}", output.trim_end());
         return Ok(false);
@@ -68,6 +66,29 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
     let index = workspace::target_dir(&root).join("book").join("index.html");
     println!("book: {}", index.display());
     Ok(true)
+}
+
+/// Whether mdbook is installed (check-all renders the book only then; `cargo xtask book`
+/// installs it).
+pub(crate) fn mdbook_installed() -> bool {
+    find_mdbook().is_some()
+}
+
+/// Renders the book into `target/book` with the installed mdbook: whether it succeeded, and its
+/// output.
+///
+/// # Errors
+/// When mdbook is missing or cannot be started.
+pub(crate) fn render(root: &Path) -> Result<(bool, String)> {
+    let mdbook = find_mdbook().ok_or("mdbook is not installed")?;
+    render_with(root, &mdbook)
+}
+
+/// `mdbook build` in the workspace root: whether it succeeded, and its output.
+fn render_with(root: &Path, mdbook: &Path) -> Result<(bool, String)> {
+    let mut build = Command::new(mdbook);
+    build.arg("build").current_dir(root);
+    workspace::run_captured(build)
 }
 
 /// `mdbook` on the PATH, else in cargo's bin folder (where `cargo install` puts it).

@@ -1,7 +1,8 @@
 //! `cargo xtask check-all`: the one gate, run by CI (`.ci/run`) and named in the README.
 //!
 //! Runs fmt, clippy, tests, rustdoc, the docs and generated-file checks, lint-async (no blocking
-//! call in async code but the pitfalls' marked wrong versions), every example against its golden
+//! call in async code but the pitfalls' marked wrong versions), the book's links and anchors, the
+//! rendered book (where mdbook is installed; a line says when it is skipped), every example against its golden
 //! transcript, every example again on the real clock (`cargo xtask examples --real-time`, one
 //! step), and catalogue coverage, in that order. A failing step does not stop the
 //! run: the point is to see everything that is wrong at once. Every step, every example and every
@@ -83,6 +84,17 @@ pub(crate) fn run(args: &[String]) -> Result<bool> {
         output.push_str(&format!("\n{}", report.summary()));
         Ok((report.problems.is_empty(), output))
     });
+    // The rendered book: only where mdbook is installed (a fresh machine may not have it, and
+    // installing it takes minutes); the line says which.
+    if book::mdbook_installed() {
+        step(&mut tally, "book render (mdbook build)", || {
+            book::render(&root)
+        });
+    } else {
+        println!(
+            "==> book render: skipped, mdbook is not installed (`cargo xtask book` installs it)"
+        );
+    }
     let built = run_examples(&root, &mut tally);
     step(
         &mut tally,

@@ -52,7 +52,7 @@ pub(crate) const COMMANDS: &[Command] = &[
         name: "check-all",
         args: "",
         summary: "the one gate CI runs: fmt, clippy, tests, rustdoc, docs sync, generated files, \
-                  lint-async, examples against their golden transcripts on the paused clock, \
+                  lint-async, book links (and the rendered book where mdbook is installed), examples against their golden transcripts on the paused clock, \
                   then on the real clock (one step), catalogue coverage; \
                   prints a step's output only when it fails, ends with `N passed, M failed`",
         run: check_all::run,
