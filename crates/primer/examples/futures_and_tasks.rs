@@ -18,10 +18,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let note = {
-        let t = t.clone();
-        move |line: String| t.line(line)
-    };
+    let note = t.line_writer();
     let (first, second) = primer::futures_and_tasks::lazy_then_spawned(note).await?;
     t.line(format!("results: {first} and {second}"));
     Ok(())

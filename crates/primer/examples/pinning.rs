@@ -20,10 +20,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let note = {
-        let t = t.clone();
-        move |line: String| t.line(line)
-    };
+    let note = t.line_writer();
     let (tick, deadline) = (Duration::from_millis(100), Duration::from_millis(350));
     pinning::pinned_deadline(tick, deadline, note.clone()).await;
     pinning::restarted_deadline(tick, deadline, 6, note).await;

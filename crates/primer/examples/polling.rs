@@ -21,10 +21,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let note = {
-        let t = t.clone();
-        move |line: String| t.line(line)
-    };
+    let note = t.line_writer();
     let polls = primer::polling::wait_for_gate(Duration::from_millis(500), note).await;
     t.line(format!("{polls} polls in 0.5 s"));
     Ok(())

@@ -20,10 +20,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let note = {
-        let t = t.clone();
-        move |line: String| t.line(line)
-    };
+    let note = t.line_writer();
     t.line("with yield_now:");
     runtimes::interleave(true, note.clone()).await;
     t.line("without:");

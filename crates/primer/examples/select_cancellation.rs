@@ -22,10 +22,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let note = {
-        let t = t.clone();
-        move |line: String| t.line(line)
-    };
+    let note = t.line_writer();
     let second = Duration::from_secs(1);
     select_cancellation::with_timeout(second, Duration::from_millis(300), note.clone()).await;
     t.line("now two spawned downloads of 1 s");

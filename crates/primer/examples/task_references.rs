@@ -22,10 +22,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(t: Transcript) -> anyhow::Result<()> {
-    let note = {
-        let t = t.clone();
-        move |line: String| t.line(line)
-    };
+    let note = t.line_writer();
     task_references::detached_still_runs(
         Duration::from_millis(200),
         Duration::from_millis(300),

@@ -87,6 +87,13 @@ impl Transcript {
         self.inner.origin.elapsed()
     }
 
+    /// A function that writes each string it is given as a stamped line: for library code that
+    /// reports through a callback (`impl Fn(String)`) rather than a `Transcript`.
+    pub fn line_writer(&self) -> impl Fn(String) + Clone + Send + Sync + 'static {
+        let transcript = self.clone();
+        move |line: String| transcript.line(line)
+    }
+
     /// Writes one line stamped with the elapsed time.
     pub fn line(&self, message: impl fmt::Display) {
         let stamped = format!("[{}] {message}", format_stamp(self.elapsed()));
