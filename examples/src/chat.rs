@@ -131,13 +131,7 @@ impl ChatServer {
     /// deadline, and stops the listener.
     pub async fn shutdown(self) -> ShutdownReport {
         let report = self.shutdown.shutdown().await;
-        let mut server = self.server;
-        if tokio::time::timeout(Duration::from_millis(200), &mut server)
-            .await
-            .is_err()
-        {
-            server.abort();
-        }
+        crate::support::stop_within(self.server, Duration::from_millis(200)).await;
         report
     }
 }

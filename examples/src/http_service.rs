@@ -352,13 +352,7 @@ impl Service {
         self.begin_draining();
         tokio::time::sleep(self.pre_stop).await;
         let report = self.shutdown.shutdown().await;
-        let mut server = self.server;
-        if tokio::time::timeout(Duration::from_secs(1), &mut server)
-            .await
-            .is_err()
-        {
-            server.abort();
-        }
+        crate::support::stop_within(self.server, Duration::from_secs(1)).await;
         report
     }
     // ANCHOR_END: drain

@@ -125,6 +125,14 @@ pub async fn counting_listener(
     Ok((listener, addr))
 }
 
+/// Waits up to `limit` for a server task to end by itself (after its graceful shutdown was
+/// started), then aborts it: a drain that does not finish is cut, never awaited forever.
+pub async fn stop_within<T>(mut server: tokio::task::JoinHandle<T>, limit: std::time::Duration) {
+    if tokio::time::timeout(limit, &mut server).await.is_err() {
+        server.abort();
+    }
+}
+
 /// This process's resident memory in bytes (the `VmRSS` line of Linux `/proc/self/status`),
 /// `None` where it cannot be read.
 pub fn resident_bytes() -> Option<u64> {

@@ -36,23 +36,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
+use basics::blocking_work::blocking_double;
 use basics::{BlockingPool, BlockingPoolConfig};
 use testing::stall_monitor::{Stall, StallConfig, StallMonitor};
 use testing::{ClockMode, Transcript};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-
-// ANCHOR: blocking_double
-/// A blocking library call: it holds its thread for `cost`, then doubles `n`.
-#[expect(
-    clippy::disallowed_methods,
-    reason = "the stand-in for blocking work must really block its thread"
-)]
-fn blocking_double(n: u64, cost: Duration) -> u64 {
-    std::thread::sleep(cost);
-    n * 2
-}
-// ANCHOR_END: blocking_double
 
 /// How long a job blocks on the real clock, and how long each step is on both clocks.
 const COST: Duration = Duration::from_millis(100);

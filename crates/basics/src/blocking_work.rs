@@ -67,6 +67,19 @@ pub struct BlockingPoolConfig {
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
+// ANCHOR: blocking_double
+/// The lesson's stand-in for a blocking library call: it holds its thread for `cost` of real
+/// time, then doubles `n`. The example and the tests both run it.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the stand-in for blocking work must really block its thread"
+)]
+pub fn blocking_double(n: u64, cost: std::time::Duration) -> u64 {
+    std::thread::sleep(cost);
+    n * 2
+}
+// ANCHOR_END: blocking_double
+
 // ANCHOR: pool
 /// A fixed set of threads for blocking jobs, fed through a bounded queue, built once and reused.
 ///

@@ -116,14 +116,8 @@ pub fn count_at_most(name: &'static str, value: usize, max: usize) -> Result<usi
 pub fn duration(name: &'static str, value: Duration) -> Result<Duration, ConfigError> {
     if value.is_zero() {
         Err(ConfigError::Zero { name })
-    } else if value > MAX_DURATION {
-        Err(ConfigError::TooLong {
-            name,
-            value,
-            max: MAX_DURATION,
-        })
     } else {
-        Ok(value)
+        duration_or_zero(name, value)
     }
 }
 

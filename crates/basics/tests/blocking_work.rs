@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc as std_mpsc;
 use std::time::Duration;
 
-use basics::blocking_work::MAX_THREADS;
+use basics::blocking_work::{MAX_THREADS, blocking_double};
 use basics::config::{ConfigError, MAX_CAPACITY};
 use basics::{BlockingPool, BlockingPoolConfig, BlockingPoolError, BlockingPoolSpawnError};
 use testing::ms;
@@ -72,14 +72,6 @@ async fn spawn_blocking_work_does_not_stall_a_ticker() {
     release.send(()).expect("the job is waiting");
     assert_eq!(job.await.expect("no panic"), 42);
     ticker.abort();
-}
-
-/// A blocking call that holds its thread for `cost` of real time, then doubles `n`: a receive
-/// on a channel nobody sends to (the workspace disallows `std::thread::sleep`).
-fn blocking_double(n: u64, cost: Duration) -> u64 {
-    let (_keep, never) = std_mpsc::channel::<()>();
-    let _ = never.recv_timeout(cost);
-    n * 2
 }
 
 // ANCHOR: stall_monitor

@@ -74,7 +74,11 @@ pub fn assert_runs_under_3s_and_matches_its_transcript(name: &str) {
         "{name} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(elapsed < Duration::from_secs(3), "{name} took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(3),
+        "{name} took {:.2} s",
+        elapsed.as_secs_f64()
+    );
     let golden = std::fs::read_to_string(package_dir().join(format!("examples/{name}.txt")))
         .expect("the golden transcript exists (cargo xtask bless NAME)");
     assert_eq!(String::from_utf8_lossy(&output.stdout), golden);
